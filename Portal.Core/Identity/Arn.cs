@@ -30,6 +30,9 @@ public sealed record Arn(string Partition, string Service, string Region, string
         return true;
     }
 
+    /// <summary>Parses an ARN or throws <see cref="FormatException"/>.</summary>
+    public static Arn Parse(string text) => TryParse(text, out var arn) ? arn : throw new FormatException($"'{text}' is not an ARN.");
+
     /// <summary>The account field as an <see cref="AccountId"/>, when it is one.</summary>
     public bool TryGetAccountId(out AccountId accountId) => AccountId.TryParse(Account, out accountId);
 

@@ -1,0 +1,19 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Core.Persistence.Entities;
+
+namespace Portal.Core.Persistence.Configurations;
+
+internal sealed class MfaDeviceConfiguration : IEntityTypeConfiguration<MfaDeviceEntity>
+{
+    public void Configure(EntityTypeBuilder<MfaDeviceEntity> builder)
+    {
+        builder.ToTable("MfaDevices");
+        builder.HasKey(e => e.SerialNumber);
+        builder.Property(e => e.SerialNumber).HasMaxLength(256);
+        builder.Property(e => e.AccountId).HasMaxLength(12);
+        builder.Property(e => e.UserId).HasMaxLength(32);
+        builder.Property(e => e.Version).IsConcurrencyToken();
+        builder.HasIndex(e => e.UserId);
+    }
+}

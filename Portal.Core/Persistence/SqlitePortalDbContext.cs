@@ -1,0 +1,24 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Portal.Core.Persistence;
+
+/// <summary>The SQLite flavour (default): one file in WAL mode.</summary>
+public sealed class SqlitePortalDbContext : PortalDbContext
+{
+    /// <summary>Creates the context.</summary>
+    public SqlitePortalDbContext(DbContextOptions<SqlitePortalDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <inheritdoc />
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+
+        // Note: SQLite has no date type; EF stores DateTimeOffset as text it cannot compare in SQL. Storing the UTC
+        // ticks as an integer keeps ordering and range queries (expiry, audit time filters) on the server.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+}
