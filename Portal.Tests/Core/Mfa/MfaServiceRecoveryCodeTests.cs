@@ -85,6 +85,7 @@ public class MfaServiceRecoveryCodeTests
         // Arrange
         var (service, device) = await CreateSubjectAsync();
         var code = (await service.GenerateRecoveryCodesAsync(device.SerialNumber, MfaTestHarness.UserId)).Value![0];
+        _harness.Store.Arm(20);
 
         // Act
         var results = await Task.WhenAll(Enumerable.Range(0, 20)

@@ -114,6 +114,7 @@ public class MfaServiceVerifyTests
         // Arrange
         var (service, device) = await CreateSubjectAsync();
         var code = _harness.CodeAt(device, 0);
+        _harness.Store.Arm(20);
 
         // Act
         var results = await Task.WhenAll(Enumerable.Range(0, 20)
@@ -310,6 +311,7 @@ public class MfaServiceVerifyTests
         _harness.Options.MaxFailedAttempts = 20;
         var (service, device) = await CreateSubjectAsync();
         var wrong = _harness.WrongCode(device);
+        _harness.Store.Arm(20);
 
         // Act
         await Task.WhenAll(Enumerable.Range(0, 20)

@@ -23,7 +23,9 @@ internal sealed class MfaTestHarness
 
     internal FakeTimeProvider Time { get; } = new(Start);
 
-    internal InMemoryMfaDeviceStore Store { get; } = new();
+    internal MfaTestHarness() => Store = new BarrierMfaDeviceStore(new InMemoryMfaDeviceStore());
+
+    internal BarrierMfaDeviceStore Store { get; }
 
     internal TestMfaSecretCodec Codec { get; } = new();
 
