@@ -35,4 +35,7 @@ public readonly record struct Unprotected<T>
 
     /// <summary>The failed outcome.</summary>
     public static Unprotected<T> Failure { get; }
+
+    /// <summary>States success or failure only, so a logged result never prints the plaintext.</summary>
+    public override string ToString() => Succeeded ? "Unprotected { Succeeded = True }" : "Unprotected { Succeeded = False }";
 }

@@ -14,7 +14,7 @@ public sealed class RevocationList : IDisposable
     private readonly RevocationListOptions _options;
     private readonly SemaphoreSlim _refreshGate = new(1, 1);
     private volatile Snapshot _snapshot = Snapshot.Empty;
-    private DateTimeOffset _lastRefresh = DateTimeOffset.MinValue;
+    private long _lastRefreshTicks = DateTimeOffset.MinValue.UtcTicks;
 
     /// <summary>Creates a list over <paramref name="store"/>.</summary>
     public RevocationList(IRevocationStore store, TimeProvider time, IOptions<RevocationListOptions> options)
@@ -95,11 +95,17 @@ public sealed class RevocationList : IDisposable
     public Task<int> PurgeExpiredAsync(CancellationToken cancellationToken) =>
         _store.PurgeExpiredAsync(_time.GetUtcNow(), cancellationToken);
 
-    /// <summary>True when the current snapshot revokes <paramref name="claims"/>.</summary>
+    /// <summary>True when the current snapshot revokes <paramref name="claims"/>; call <see cref="EnsureFreshAsync"/> first.</summary>
+    /// <exception cref="InvalidOperationException">The list was never loaded (checking an empty list would fail open).</exception>
     public bool IsRevoked(SessionClaims claims)
     {
         ArgumentNullException.ThrowIfNull(claims);
         var snapshot = _snapshot;
+        if (ReferenceEquals(snapshot, Snapshot.Empty))
+        {
+            throw new InvalidOperationException("The revocation list was never loaded; call EnsureFreshAsync or RefreshAsync before IsRevoked.");
+        }
+
         return snapshot.Sessions.Contains(claims.SessionId)
             || (snapshot.PrincipalCutoffs.TryGetValue(claims.Arn, out var byArn) && claims.IssuedAt <= byArn)
             || (snapshot.PrincipalCutoffs.TryGetValue(claims.SourcePrincipalArn, out var bySource) && claims.IssuedAt <= bySource)
@@ -109,7 +115,7 @@ public sealed class RevocationList : IDisposable
     /// <inheritdoc />
     public void Dispose() => _refreshGate.Dispose();
 
-    private bool IsStale() => _time.GetUtcNow() - _lastRefresh >= _options.RefreshInterval;
+    private bool IsStale() => _time.GetUtcNow().UtcTicks - Volatile.Read(ref _lastRefreshTicks) >= _options.RefreshInterval.Ticks;
 
     private async Task AddAsync(RevocationEntry entry, CancellationToken cancellationToken)
     {
@@ -143,7 +149,7 @@ public sealed class RevocationList : IDisposable
         }
 
         _snapshot = new Snapshot(sessions, principals, roles);
-        _lastRefresh = now;
+        Volatile.Write(ref _lastRefreshTicks, now.UtcTicks);
     }
 
     private static void KeepLatest(Dictionary<string, DateTimeOffset> cutoffs, string target, DateTimeOffset cutoff)

@@ -92,4 +92,9 @@ public sealed record SessionClaims
 
     /// <summary>RequestId of the issuing call, for audit.</summary>
     public string? RequestId { get; init; }
+
+    /// <summary>Identifies the session for logs without the secret access key or policy text (SECURITY-CASES 96).</summary>
+    public override string ToString() =>
+        $"SessionClaims {{ SessionId = {SessionId}, AccessKeyId = {AccessKeyId}, Kind = {Kind}, Arn = {Arn}, " +
+        $"IssuedAt = {IssuedAt:O}, ExpiresAt = {ExpiresAt:O} }}";
 }

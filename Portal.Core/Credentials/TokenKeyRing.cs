@@ -37,7 +37,7 @@ public sealed class TokenKeyRing : IDisposable
     private readonly Lazy<byte[]> _wrapKey;
     private readonly SemaphoreSlim _unknownKeyGate = new(1, 1);
     private volatile Snapshot _snapshot = Snapshot.Empty;
-    private DateTimeOffset _lastUnknownKeyReload = DateTimeOffset.MinValue;
+    private long _lastUnknownKeyReloadTicks = DateTimeOffset.MinValue.UtcTicks;
 
     /// <summary>Creates a ring over <paramref name="store"/>, wrapping keys under a subkey of <paramref name="masterKey"/>.</summary>
     public TokenKeyRing(
@@ -156,7 +156,7 @@ public sealed class TokenKeyRing : IDisposable
     /// </summary>
     internal async Task ReloadForUnknownKeyAsync(CancellationToken cancellationToken)
     {
-        if (_time.GetUtcNow() - _lastUnknownKeyReload < _options.UnknownKeyReloadInterval)
+        if (!UnknownKeyReloadDue(_time.GetUtcNow()))
         {
             return;
         }
@@ -165,12 +165,12 @@ public sealed class TokenKeyRing : IDisposable
         try
         {
             var now = _time.GetUtcNow();
-            if (now - _lastUnknownKeyReload < _options.UnknownKeyReloadInterval)
+            if (!UnknownKeyReloadDue(now))
             {
                 return;
             }
 
-            _lastUnknownKeyReload = now;
+            Volatile.Write(ref _lastUnknownKeyReloadTicks, now.UtcTicks);
             var snapshot = await LoadAsync(cancellationToken).ConfigureAwait(false);
             if (snapshot.CorruptKeyIds.Count > 0)
             {
@@ -183,6 +183,9 @@ public sealed class TokenKeyRing : IDisposable
             _unknownKeyGate.Release();
         }
     }
+
+    private bool UnknownKeyReloadDue(DateTimeOffset now) =>
+        now.UtcTicks - Volatile.Read(ref _lastUnknownKeyReloadTicks) >= _options.UnknownKeyReloadInterval.Ticks;
 
     private async Task<TokenKeyRecord?> AddNewKeyAsync(CancellationToken cancellationToken)
     {

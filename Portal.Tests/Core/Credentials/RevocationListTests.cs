@@ -21,6 +21,16 @@ public class RevocationListTests
     }
 
     [Fact]
+    public void IsRevoked_NeverLoaded_ThrowsInsteadOfFailingOpen()
+    {
+        // Arrange
+        using var deployment = new TestDeployment();
+
+        // Act + Assert
+        Assert.Throws<InvalidOperationException>(() => deployment.Revocations.IsRevoked(CredentialsTestData.CreateRoleSession(deployment.Time)));
+    }
+
+    [Fact]
     public async Task RevokeSessionAsync_OneSession_RevokesOnlyThatSession()
     {
         // Arrange

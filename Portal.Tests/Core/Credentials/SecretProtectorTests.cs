@@ -119,5 +119,19 @@ public class SecretProtectorTests
         Assert.Empty(result.Value);
     }
 
+    [Fact]
+    public void ToString_SucceededResult_OmitsPlaintext()
+    {
+        // Arrange
+        var protector = CreateProtector();
+        var result = protector.UnprotectString(protector.Protect(Secret));
+
+        // Act
+        var text = result.ToString();
+
+        // Assert
+        Assert.DoesNotContain(Secret, text, StringComparison.Ordinal);
+    }
+
     private static SecretProtector CreateProtector() => new(FixedMasterKey.CreateRandom());
 }

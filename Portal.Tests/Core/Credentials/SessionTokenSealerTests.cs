@@ -263,6 +263,21 @@ public class SessionTokenSealerTests
     }
 
     [Fact]
+    public void ToString_Claims_OmitsSecretAndPolicy()
+    {
+        // Arrange (SECURITY-CASES 96: a logged session must not leak its secret)
+        var claims = CredentialsTestData.CreateRoleSession(TestDeployment.Start) with { InlineSessionPolicy = "{\"Version\":\"2012-10-17\"}" };
+
+        // Act
+        var text = claims.ToString();
+
+        // Assert
+        Assert.Contains(claims.AccessKeyId, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(claims.SecretAccessKey, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("2012-10-17\"", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Seal_RingNotInitialized_Throws()
     {
         // Arrange
