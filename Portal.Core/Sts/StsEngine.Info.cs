@@ -88,6 +88,12 @@ public sealed partial class StsEngine
     {
         ArgumentNullException.ThrowIfNull(session);
         var caller = Caller.ForSession(session);
+        if (SessionRestriction(caller, action) is not null)
+        {
+            // The simulator must agree with IdentityDeniedAsync: what the session kind forbids, no policy can allow (§1.0.2).
+            return new AuthorizationDecision(false, PolicyEffect.ImplicitDeny, null, "SessionRestriction");
+        }
+
         var ctx = BuildContext(caller, new RequestInfo(), action, resource, _time.GetUtcNow());
         if (context is not null)
         {
