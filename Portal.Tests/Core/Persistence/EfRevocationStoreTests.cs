@@ -70,4 +70,21 @@ public abstract class EfRevocationStoreTests(ITestDatabaseServer server) : Datab
 [Collection(PostgresTests.Name)]
 public sealed class PostgresEfRevocationStoreTests(PostgresServer server) : EfRevocationStoreTests(server);
 
-public sealed class SqliteEfRevocationStoreTests(SqliteDatabases server) : EfRevocationStoreTests(server), IClassFixture<SqliteDatabases>;
+public sealed class SqliteEfRevocationStoreTests(SqliteDatabases server) : EfRevocationStoreTests(server), IClassFixture<SqliteDatabases>
+{
+    [Fact]
+    public async Task ListActiveAsync_ExpiryWithNonUtcOffset_ComparesInstantsNotWallClocks()
+    {
+        // Arrange: 13:30+05:00 is 08:30Z, before 12:00Z, although its wall-clock reading is later (SQLite stores UTC ticks).
+        var now = new DateTimeOffset(2026, 5, 1, 12, 0, 0, TimeSpan.Zero);
+        var store = new EfRevocationStore(await Server.CreateDatabaseAsync());
+        var expiresAt = new DateTimeOffset(2026, 5, 1, 13, 30, 0, TimeSpan.FromHours(5));
+        await store.AddAsync(new RevocationEntry(RevocationKind.Session, "s", null, now.AddHours(-8), expiresAt), CancellationToken.None);
+
+        // Act
+        var active = await store.ListActiveAsync(now, CancellationToken.None);
+
+        // Assert
+        Assert.Empty(active);
+    }
+}
