@@ -1,3 +1,8 @@
+// Migrations: each provider has its own set; after changing an entity or configuration, add one for BOTH (a test fails
+// while either model has changes no migration captures). From the repository root, with dotnet-ef 10.0.15:
+//   dotnet ef migrations add <Name> --project Portal.Core --startup-project Portal --context SqlitePortalDbContext --output-dir Persistence/Migrations/Sqlite
+//   dotnet ef migrations add <Name> --project Portal.Core --startup-project Portal --context PostgresPortalDbContext --output-dir Persistence/Migrations/PostgreSql
+// (Do not pass --namespace: the output dir already yields the right one, and --namespace misplaces the model snapshot.)
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 

@@ -42,6 +42,9 @@ public abstract class PortalDbContext : DbContext
     /// <summary>Virtual MFA devices.</summary>
     public DbSet<MfaDeviceEntity> MfaDevices => Set<MfaDeviceEntity>();
 
+    /// <summary>Hashed recovery codes of MFA devices.</summary>
+    public DbSet<MfaRecoveryCodeEntity> MfaRecoveryCodes => Set<MfaRecoveryCodeEntity>();
+
     /// <summary>Session-token sealing keys.</summary>
     public DbSet<TokenKeyEntity> TokenKeys => Set<TokenKeyEntity>();
 

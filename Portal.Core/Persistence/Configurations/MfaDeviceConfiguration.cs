@@ -12,8 +12,9 @@ internal sealed class MfaDeviceConfiguration : IEntityTypeConfiguration<MfaDevic
         builder.HasKey(e => e.SerialNumber);
         builder.Property(e => e.SerialNumber).HasMaxLength(256);
         builder.Property(e => e.AccountId).HasMaxLength(12);
+        builder.Property(e => e.Path).HasMaxLength(512);
+        builder.Property(e => e.DeviceName).HasMaxLength(128);
         builder.Property(e => e.UserId).HasMaxLength(32);
-        builder.Property(e => e.Version).IsConcurrencyToken();
         builder.HasIndex(e => e.UserId);
     }
 }

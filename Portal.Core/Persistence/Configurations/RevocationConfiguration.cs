@@ -10,9 +10,8 @@ internal sealed class RevocationConfiguration : IEntityTypeConfiguration<Revocat
     {
         builder.ToTable("Revocations");
         builder.HasKey(e => e.Id);
-        builder.Property(e => e.Kind).HasMaxLength(32);
-        builder.Property(e => e.Subject).HasMaxLength(2048);
-        builder.Property(e => e.RevokedBy).HasMaxLength(2048);
+        builder.Property(e => e.Kind).HasConversion<string>().HasMaxLength(32);
+        builder.Property(e => e.Target).HasMaxLength(2048);
         builder.HasIndex(e => e.ExpiresAt);
     }
 }

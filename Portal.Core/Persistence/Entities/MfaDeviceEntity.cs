@@ -1,6 +1,6 @@
 namespace Portal.Core.Persistence.Entities;
 
-/// <summary>A virtual (TOTP) MFA device.</summary>
+/// <summary>A virtual (TOTP) MFA device. Its recovery codes are rows of <see cref="MfaRecoveryCodeEntity"/>.</summary>
 public sealed class MfaDeviceEntity
 {
     /// <summary>The serial number: the device ARN.</summary>
@@ -9,7 +9,13 @@ public sealed class MfaDeviceEntity
     /// <summary>The owning account.</summary>
     public required string AccountId { get; set; }
 
-    /// <summary>The user it is assigned to, once enabled.</summary>
+    /// <summary>The IAM path, starting and ending with '/'.</summary>
+    public required string Path { get; set; }
+
+    /// <summary>The device name (IAM virtualMFADeviceName).</summary>
+    public required string DeviceName { get; set; }
+
+    /// <summary>The user it is assigned to, once enabled (or from creation for self-enrolment).</summary>
     public string? UserId { get; set; }
 
     /// <summary>The TOTP secret, encrypted at rest.</summary>
@@ -33,12 +39,6 @@ public sealed class MfaDeviceEntity
     /// <summary>Verification is refused until this time.</summary>
     public DateTimeOffset? LockedUntil { get; set; }
 
-    /// <summary>Recovery code hashes as a JSON array.</summary>
-    public string RecoveryCodesJson { get; set; } = "[]";
-
     /// <summary>When the device was created.</summary>
     public DateTimeOffset CreatedAt { get; set; }
-
-    /// <summary>Optimistic concurrency token.</summary>
-    public long Version { get; set; }
 }

@@ -1,3 +1,5 @@
+using Portal.Core.Credentials;
+
 namespace Portal.Core.Persistence.Entities;
 
 /// <summary>A revocation: of one session, of a principal's sessions, or of a role's sessions issued before a time.</summary>
@@ -6,13 +8,13 @@ public sealed class RevocationEntity
     /// <summary>Surrogate key.</summary>
     public long Id { get; set; }
 
-    /// <summary>"Session", "Principal" or "RoleIssuedBefore".</summary>
-    public required string Kind { get; set; }
+    /// <summary>What is revoked.</summary>
+    public RevocationKind Kind { get; set; }
 
     /// <summary>The session id, principal ARN or role ARN.</summary>
-    public required string Subject { get; set; }
+    public required string Target { get; set; }
 
-    /// <summary>For role revocations: sessions issued before this time are revoked.</summary>
+    /// <summary>For principal and role revocations: the issue-time cutoff.</summary>
     public DateTimeOffset? IssuedBefore { get; set; }
 
     /// <summary>When the revocation was made.</summary>
@@ -20,7 +22,4 @@ public sealed class RevocationEntity
 
     /// <summary>After this time nothing it revokes can still be valid, so it may be purged.</summary>
     public DateTimeOffset ExpiresAt { get; set; }
-
-    /// <summary>Who revoked (ARN or portal principal), for audit.</summary>
-    public string? RevokedBy { get; set; }
 }
