@@ -20,7 +20,7 @@ public enum SessionVerificationStatus
 
 /// <summary>The verification status and, when <see cref="SessionVerificationStatus.Valid"/>, the session.</summary>
 /// <param name="Status">The outcome.</param>
-/// <param name="Claims">The session, only when valid.</param>
+/// <param name="Claims">The session when valid, expired or revoked (never for an invalid token).</param>
 public readonly record struct SessionVerification(SessionVerificationStatus Status, SessionClaims? Claims)
 {
     /// <summary>True when <see cref="Status"/> is valid (then <see cref="Claims"/> is set).</summary>
@@ -80,12 +80,14 @@ public sealed class SessionCredentialVerifier
 
         if (_time.GetUtcNow() >= claims.ExpiresAt)
         {
-            return new SessionVerification(SessionVerificationStatus.Expired, null);
+            // The claims come back so the caller can prove the request was signed with this session's secret before
+            // telling anyone that the session expired (STS-SPEC §5.5); IsValid stays false.
+            return new SessionVerification(SessionVerificationStatus.Expired, claims);
         }
 
         await _revocations.EnsureFreshAsync(cancellationToken).ConfigureAwait(false);
         return _revocations.IsRevoked(claims)
-            ? new SessionVerification(SessionVerificationStatus.Revoked, null)
+            ? new SessionVerification(SessionVerificationStatus.Revoked, claims)
             : new SessionVerification(SessionVerificationStatus.Valid, claims);
     }
 }

@@ -25,6 +25,10 @@ public sealed class SessionTokenSealer
     private const int TagSize = 16;
     private const int MinLength = HeaderLength + NonceSize + TagSize;
 
+    // Note: the payload never meets HTML, so '+' and '/' (frequent in secrets) need no \u escapes; this keeps the
+    // token's size independent of the secret's characters.
+    private static readonly SessionTokenJsonContext Json = new(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
     private readonly TokenKeyRing _ring;
 
     /// <summary>Creates a sealer using the keys of <paramref name="ring"/>.</summary>
@@ -40,7 +44,7 @@ public sealed class SessionTokenSealer
     {
         ArgumentNullException.ThrowIfNull(claims);
         var key = _ring.SigningKey;
-        var plaintext = JsonSerializer.SerializeToUtf8Bytes(SessionTokenPayload.From(claims), SessionTokenJsonContext.Default.SessionTokenPayload);
+        var plaintext = JsonSerializer.SerializeToUtf8Bytes(SessionTokenPayload.From(claims), Json.SessionTokenPayload);
         var token = new byte[MinLength + plaintext.Length];
         try
         {
@@ -93,7 +97,7 @@ public sealed class SessionTokenSealer
         {
             using var aes = new AesGcm(key.Material, TagSize);
             aes.Decrypt(data.Slice(HeaderLength, NonceSize), data.Slice(HeaderLength + NonceSize, plaintext.Length), data[^TagSize..], plaintext, data[..HeaderLength]);
-            claims = JsonSerializer.Deserialize(plaintext, SessionTokenJsonContext.Default.SessionTokenPayload)?.ToClaims();
+            claims = JsonSerializer.Deserialize(plaintext, Json.SessionTokenPayload)?.ToClaims();
         }
         catch (CryptographicException)
         {

@@ -63,11 +63,6 @@ public sealed partial class StsEngine
 
         var chained = caller.Kind == CallerKind.Session;
         var inherited = caller.Session;
-        if (request.SourceIdentity is { } sid && sid.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
-        {
-            return await DenyAsync(new StsError(StsErrorCode.ValidationError, "SourceIdentity may not start with 'aws:'."), AssumeRoleAction, "ValidationError", caller, info, roleArn, null, ct).ConfigureAwait(false);
-        }
-
         if (inherited?.SourceIdentity is { } inheritedSid && request.SourceIdentity is not null && request.SourceIdentity != inheritedSid)
         {
             // §1.0.4: the source identity of a chain is immutable.

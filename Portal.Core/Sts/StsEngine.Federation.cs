@@ -68,7 +68,7 @@ public sealed partial class StsEngine
             keys[k] = vals;
         }
 
-        var subject = new FederatedSubject(a.ProviderArn, "saml", a.Subject, sessionName, a.PrincipalTags, a.TransitiveTagKeys, a.SourceIdentity, a.MultiFactor, keys, a.SessionDuration, a.SessionNotOnOrAfter);
+        var subject = new FederatedSubject(a.ProviderArn, a.Subject, sessionName, a.PrincipalTags, a.TransitiveTagKeys, a.SourceIdentity, a.MultiFactor, keys, a.SessionDuration, a.SessionNotOnOrAfter);
         var issued = await AssumeFederatedAsync(action, subject, request.RoleArn!, request.DurationSeconds, request.Policy, request.PolicyArns, info, notAuthorized, ct).ConfigureAwait(false);
         if (!issued.Succeeded)
         {
@@ -132,7 +132,7 @@ public sealed partial class StsEngine
         }
 
         var notAuthorized = new StsError(StsErrorCode.AccessDenied, "Not authorized to perform sts:AssumeRoleWithWebIdentity");
-        var subject = new FederatedSubject(t.ProviderArn, t.ProviderName, t.Subject, request.RoleSessionName!, t.PrincipalTags, t.TransitiveTagKeys, t.SourceIdentity, t.MultiFactor, keys, null, null);
+        var subject = new FederatedSubject(t.ProviderArn, t.Subject, request.RoleSessionName!, t.PrincipalTags, t.TransitiveTagKeys, t.SourceIdentity, t.MultiFactor, keys, null, null);
         var issued = await AssumeFederatedAsync(action, subject, request.RoleArn!, request.DurationSeconds, request.Policy, request.PolicyArns, info, notAuthorized, ct).ConfigureAwait(false);
         if (!issued.Succeeded)
         {
@@ -144,8 +144,7 @@ public sealed partial class StsEngine
     }
 
     /// <summary>A person authenticated by an identity provider, as the trust evaluation sees them.</summary>
-    /// <param name="ProviderArn">The provider ARN: the Federated principal.</param>
-    /// <param name="FederatedProvider">aws:FederatedProvider.</param>
+    /// <param name="ProviderArn">The provider ARN: the Federated principal, and aws:FederatedProvider of the session.</param>
     /// <param name="Subject">The subject (NameID or sub) for audit.</param>
     /// <param name="SessionName">The role session name.</param>
     /// <param name="Tags">Session tags passed by the IdP.</param>
@@ -157,7 +156,6 @@ public sealed partial class StsEngine
     /// <param name="NotAfter">An absolute end from the IdP (SessionNotOnOrAfter).</param>
     public sealed record FederatedSubject(
         string ProviderArn,
-        string FederatedProvider,
         string Subject,
         string SessionName,
         IReadOnlyList<Tag> Tags,
@@ -225,7 +223,7 @@ public sealed partial class StsEngine
         var ctx = new RequestContext(action, roleArn) { Principal = PolicyPrincipal.Federated(subject.ProviderArn) };
         ConditionKeys.AddRequestKeys(ctx, info, now);
         ctx.Set("aws:PrincipalType", "WebIdentityUser");
-        ctx.Set("aws:FederatedProvider", subject.FederatedProvider);
+        ctx.Set("aws:FederatedProvider", subject.ProviderArn);
         ctx.Set("aws:MultiFactorAuthPresent", subject.MultiFactor ? "true" : "false");
         ctx.Set("sts:RoleSessionName", subject.SessionName);
         if (subject.SourceIdentity is not null)
@@ -289,7 +287,7 @@ public sealed partial class StsEngine
             MfaAuthenticatedAt = subject.MultiFactor ? now : null,
             IssuedAt = now,
             ExpiresAt = expires,
-            FederatedProvider = subject.FederatedProvider,
+            FederatedProvider = subject.ProviderArn,
             FederationKeys = subject.Keys,
         };
         var issued = await MintAsync(template, action, who, null, info, roleArn, Describe(decision.DecidingStatement), ct).ConfigureAwait(false);

@@ -86,7 +86,8 @@ public class SessionCredentialVerifierTests
 
         // Assert
         Assert.Equal(SessionVerificationStatus.Expired, result.Status);
-        Assert.Null(result.Claims);
+        Assert.False(result.IsValid);
+        Assert.Equal(claims.SessionId, result.Claims!.SessionId);
         Assert.Equal(StsErrorCode.ExpiredToken, result.ToStsError()!.Code);
     }
 
@@ -103,7 +104,8 @@ public class SessionCredentialVerifierTests
 
         // Assert
         Assert.Equal(SessionVerificationStatus.Revoked, result.Status);
-        Assert.Null(result.Claims);
+        Assert.False(result.IsValid);
+        Assert.Equal(claims.SessionId, result.Claims!.SessionId);
         Assert.Equal(StsErrorCode.AccessDenied, result.ToStsError()!.Code);
     }
 

@@ -56,7 +56,7 @@ public class SessionTokenSealerTests
     }
 
     [Fact]
-    public async Task Seal_TypicalRoleSession_IsStandardBase64UnderOneKilobyte()
+    public async Task Seal_RichRoleSession_IsCompactStandardBase64()
     {
         // Arrange
         using var deployment = await TestDeployment.StartAsync();
@@ -64,8 +64,9 @@ public class SessionTokenSealerTests
         // Act
         var token = deployment.Sealer.Seal(CredentialsTestData.CreateRoleSession(deployment.Time));
 
-        // Assert
-        Assert.InRange(token.Length, 100, 1024);
+        // Assert: a session with tags, a managed session policy, MFA and SAML keys stays far below the few-KB
+        // guidance of STS-SPEC §4.3 (the token travels in every request header).
+        Assert.InRange(token.Length, 100, 1152);
         Assert.All(token, c => Assert.True(char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=', $"unexpected '{c}'"));
         Assert.Equal(token, Convert.ToBase64String(Convert.FromBase64String(token)));
     }

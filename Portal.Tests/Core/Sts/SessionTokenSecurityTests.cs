@@ -204,7 +204,7 @@ public sealed class SessionTokenSecurityTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Verify_AtExpiration_YieldsNoClaims()
+    public async Task Verify_AtExpiration_IsExpiredAndNotValid()
     {
         // Arrange (SECURITY-CASES 92: no route extends an expired session)
         var creds = await AssumeAsync(900);
@@ -215,6 +215,7 @@ public sealed class SessionTokenSecurityTests : IAsyncLifetime
 
         // Assert
         Assert.False(verification.IsValid);
-        Assert.Null(verification.Claims);
+        Assert.Equal(SessionVerificationStatus.Expired, verification.Status);
+        Assert.Equal(StsErrorCode.ExpiredToken, verification.ToStsError()!.Code);
     }
 }
