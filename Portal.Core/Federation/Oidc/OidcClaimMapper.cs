@@ -175,7 +175,9 @@ internal static class OidcClaimMapper
             }
         }
 
-        if (!TryReadStrings(claim, "transitive_tag_keys", out var transitive))
+        IReadOnlyList<string> transitive = [];
+        if (claim.TryGetProperty("transitive_tag_keys", out var transitiveElement)
+            && (transitiveElement.ValueKind != JsonValueKind.Array || !TryReadStrings(claim, "transitive_tag_keys", out transitive)))
         {
             return malformed;
         }

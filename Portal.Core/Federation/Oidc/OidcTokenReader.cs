@@ -117,6 +117,12 @@ internal static class OidcTokenReader
             }
         }
 
+        // RFC 7519 §4.1.3: aud is a string or an array of strings; anything else would be read differently by different parsers.
+        if (!p.TryGetProperty("aud", out var aud) || !IsStringOrStrings(aud))
+        {
+            return Invalid("Token is missing a valid aud claim");
+        }
+
         if (!p.TryGetProperty("exp", out _))
         {
             return Invalid("Token is missing the exp claim");
@@ -130,6 +136,13 @@ internal static class OidcTokenReader
 
         return new UnverifiedToken(alg.GetString()!, kid, iss.GetString()!, p.Clone());
     }
+
+    private static bool IsStringOrStrings(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => true,
+        JsonValueKind.Array => element.GetArrayLength() > 0 && element.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String),
+        _ => false,
+    };
 
     private static JsonDocument? ParseObject(string segment)
     {
