@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -270,7 +269,7 @@ public sealed class OidcKeySource
     /// <summary>SECURITY-CASES case 78b: https only, and no IP literal that points inside the network.</summary>
     internal static bool IsAllowedJwksUri(Uri uri, bool allowHttpOnLoopback)
     {
-        if (!OidcProviderConfig.IsAllowedScheme(uri, allowHttpOnLoopback) || uri.UserInfo.Length > 0)
+        if (!OidcProviderConfig.IsAllowedScheme(uri, allowHttpOnLoopback) || uri.UserInfo.Length > 0 || (uri.IsLoopback && !allowHttpOnLoopback))
         {
             return false;
         }

@@ -71,7 +71,10 @@ public sealed class WebIdentityTokenValidator : IWebIdentityTokenValidator
         return await ValidateCoreAsync(token, read.Value, provider, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Validates a token against one known provider (the portal's sign-in, which already knows its IdP).</summary>
+    /// <summary>
+    /// Validates a token against one known provider (the portal's sign-in, which already knows its IdP).
+    /// Throws <see cref="ArgumentException"/> when <paramref name="provider"/> is misconfigured.
+    /// </summary>
     public async Task<StsOutcome<ValidatedWebIdentityToken>> ValidateAsync(string token, OidcProviderConfig provider, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
