@@ -1,4 +1,7 @@
+using MudBlazor.Services;
+using Portal.Components;
 using Portal.Hosting;
+using Portal.Services;
 using Portal.Sts;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,16 +11,23 @@ builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appset
 builder.Configuration.AddEnvironmentVariables();
 builder.Configuration.AddCommandLine(args);
 
+// Serve the framework's and MudBlazor's static assets from the build output too (not only when published).
+builder.WebHost.UseStaticWebAssets();
+
 builder.AddPortal();
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddMudServices();
+builder.Services.AddSingleton<PortalStatusService>();
 
 var app = builder.Build();
 
 await app.InitializePortalAsync();
 
 app.UseStsApi();
-
+app.UseAntiforgery();
+app.MapStaticAssets();
 app.MapPortalStatus();
-app.MapGet("/", () => Results.Redirect("/status"));
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();
 
