@@ -50,16 +50,7 @@ public sealed partial class SamlResponseValidator
 
     private static XmlElement VerifySignature(XmlDocument document, XmlElement signature, XmlElement parent, XmlElement response, SamlIdentityProvider idp)
     {
-        var signedXml = new StrictSignedXml(document);
-        try
-        {
-            // .NET's structural parse refuses two SignedInfo, wrapped SignedInfo and unknown children (cases 13, 21, 26).
-            signedXml.LoadXml(signature);
-        }
-        catch (CryptographicException ex)
-        {
-            throw new SamlRejectedException(SamlFailureReason.SigStructure, "Malformed Signature: " + ex.Message);
-        }
+        var signedXml = LoadSignature(document, signature, null);
 
         // SAML Core §5.4.2 / case 12: exactly one Reference.
         if (signedXml.SignedInfo is null || signedXml.SignedInfo.References.Count != 1 || signedXml.SignedInfo.References[0] is not Reference reference)
@@ -87,8 +78,36 @@ public sealed partial class SamlResponseValidator
 
         ValidateAlgorithms(signedXml, reference);
         ValidateTransforms(reference);
-        VerifyWithConfiguredKeys(signedXml, idp);
+
+        // Reference.LoadXml resolves the ID to position the enveloped-signature transform, so the verifying
+        // instance is loaded again with the now-validated binding.
+        VerifyWithConfiguredKeys(LoadSignature(document, signature, (id, target)), idp);
         return parent;
+    }
+
+    private static StrictSignedXml LoadSignature(XmlDocument document, XmlElement signature, (string Id, XmlElement Target)? binding)
+    {
+        var signedXml = new StrictSignedXml(document);
+        if (binding is { } b)
+        {
+            signedXml.BindReference(b.Id, b.Target);
+        }
+
+        try
+        {
+            // .NET's structural parse refuses two SignedInfo, wrapped SignedInfo and unknown children (cases 13, 21, 26).
+            signedXml.LoadXml(signature);
+            return signedXml;
+        }
+        catch (CryptographicException ex)
+        {
+            throw new SamlRejectedException(SamlFailureReason.SigStructure, "Malformed Signature: " + ex.Message);
+        }
+        catch (FormatException ex)
+        {
+            // Case 6c: a SignatureValue or DigestValue that is not base64.
+            throw new SamlRejectedException(SamlFailureReason.SigInvalid, "Signature value is not base64: " + ex.Message);
+        }
     }
 
     /// <summary>SAML Core §5.4.2 / cases 10, 11: the URI is <c>#</c> followed by an NCName; no empty, xpointer or external URI.</summary>
