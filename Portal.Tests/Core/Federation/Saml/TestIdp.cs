@@ -27,7 +27,7 @@ internal sealed record SignOptions
     public string? ExtraReferenceId { get; init; }
 }
 
-internal enum KeyInfoContent
+public enum KeyInfoContent
 {
     Certificate,
     RsaKeyValue,
