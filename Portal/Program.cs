@@ -1,4 +1,5 @@
 using MudBlazor.Services;
+using Portal.Authentication;
 using Portal.Components;
 using Portal.Hosting;
 using Portal.Services;
@@ -15,6 +16,7 @@ builder.Configuration.AddCommandLine(args);
 builder.WebHost.UseStaticWebAssets();
 
 builder.AddPortal();
+builder.AddPortalAuthentication();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.Services.AddSingleton<PortalStatusService>();
@@ -24,6 +26,8 @@ var app = builder.Build();
 await app.InitializePortalAsync();
 
 app.UseStsApi();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapPortalStatus();
