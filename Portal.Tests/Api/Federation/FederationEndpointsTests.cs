@@ -423,6 +423,31 @@ public sealed class FederationEndpointsTests : IClassFixture<FederationHost>
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [Fact]
+    public async Task Logs_FullSigninFlow_NeverContainTokensOrSecrets()
+    {
+        // Arrange
+        var creds = await _host.AssumeRoleAsync();
+        var browser = _host.CreateBrowser();
+
+        // Act
+        var token = await SigninTokenAsync(creds);
+        await browser.GetAsync(LoginUri(token, "/console"));
+        await browser.GetAsync(LoginUri(token, "/console"));
+        await browser.GetAsync(new Uri("/console", UriKind.Relative));
+        await GetSigninTokenErrorAsync(creds.SessionJson(secret: "wrongSecretwrongSecretwrongSecretwrong000"));
+
+        // Assert
+        Assert.NotEmpty(_host.Logs.Messages);
+        foreach (var message in _host.Logs.Messages)
+        {
+            Assert.DoesNotContain(creds.SecretAccessKey, message, StringComparison.Ordinal);
+            Assert.DoesNotContain(creds.SessionToken[..40], message, StringComparison.Ordinal);
+            Assert.DoesNotContain(Uri.EscapeDataString(creds.SessionToken[..40]), message, StringComparison.Ordinal);
+            Assert.DoesNotContain(token[..40], message, StringComparison.Ordinal);
+        }
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------------------
 
     private static Uri SigninTokenUri(string sessionJson, string extra = "") =>

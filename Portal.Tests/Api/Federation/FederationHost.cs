@@ -5,6 +5,7 @@ using System.Xml.Linq;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Iam;
 using Portal.Core.Identity;
@@ -40,11 +41,18 @@ public sealed class FederationHost : IDisposable
         App = _base.WithWebHostBuilder(builder =>
         {
             builder.UseSetting("Federation:AllowedDestinations:0", AllowedOrigin);
-            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
+            builder.ConfigureTestServices(services =>
+            {
+                services.AddSingleton<TimeProvider>(Time);
+                services.AddSingleton<ILoggerProvider>(Logs);
+            });
         });
     }
 
     public FakeTimeProvider Time { get; }
+
+    /// <summary>Every log message the host writes, at every level the host's configuration lets through.</summary>
+    public CapturingLoggerProvider Logs { get; } = new();
 
     public WebApplicationFactory<Program> App { get; }
 
@@ -150,5 +158,37 @@ public sealed class FederationHost : IDisposable
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, text);
         return XDocument.Parse(text);
+    }
+}
+
+/// <summary>Captures formatted log messages and their structured values.</summary>
+public sealed class CapturingLoggerProvider : ILoggerProvider
+{
+    public System.Collections.Concurrent.ConcurrentQueue<string> Messages { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            owner.Messages.Enqueue(category + ": " + formatter(state, exception) + " " + exception);
+            if (state is IEnumerable<KeyValuePair<string, object?>> values)
+            {
+                foreach (var (_, value) in values)
+                {
+                    owner.Messages.Enqueue(category + ": " + value);
+                }
+            }
+        }
     }
 }
