@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Xml;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Identity;
-using Portal.Core.Persistence;
 using Portal.Core.Persistence.Entities;
 using Portal.Core.Sts;
 

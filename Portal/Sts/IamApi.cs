@@ -216,7 +216,7 @@ public sealed partial class IamApi
 
             if (tags.Any(t => string.Equals(t.Key, key, StringComparison.OrdinalIgnoreCase)))
             {
-                return new StsError(StsErrorCode.InvalidInput, $"Duplicate tag keys found. Please note that Tag keys are case insensitive.");
+                return new StsError(StsErrorCode.InvalidInput, "Duplicate tag keys found. Please note that Tag keys are case insensitive.");
             }
 
             tags.Add(new Tag(key, value));
