@@ -9,6 +9,7 @@ using Portal.Authentication.Saml2.Bindings;
 using Portal.Authentication.Saml2.Events;
 using Portal.Core.Audit;
 using Portal.Core.Federation.Saml;
+using Portal.Core.Persistence;
 
 namespace Portal.Authentication.Saml2;
 
@@ -31,6 +32,7 @@ public sealed class Saml2Handler : RemoteAuthenticationHandler<Saml2Options>
     private readonly ISamlReplayCache _replayCache;
     private readonly ISaml2ClaimsFactory _claimsFactory;
     private readonly IAuditSink _audit;
+    private readonly IReplayStore _usedRequests;
 
     /// <summary>Creates the handler.</summary>
     public Saml2Handler(
@@ -40,9 +42,11 @@ public sealed class Saml2Handler : RemoteAuthenticationHandler<Saml2Options>
         SamlResponseValidator validator,
         ISamlReplayCache replayCache,
         ISaml2ClaimsFactory claimsFactory,
-        IAuditSink audit)
+        IAuditSink audit,
+        IReplayStore usedRequests)
         : base(options, logger, encoder)
     {
+        _usedRequests = usedRequests;
         _validator = validator;
         _replayCache = replayCache;
         _claimsFactory = claimsFactory;
@@ -119,6 +123,13 @@ public sealed class Saml2Handler : RemoteAuthenticationHandler<Saml2Options>
 
             properties = state.Properties!;
             expectedInResponseTo = properties.Items[RequestIdKey];
+
+            // SECURITY-CASES 49d: deleting the cookie relies on the browser; the shared store makes the request ID one-time.
+            var usedKey = "saml-request:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Scheme.Name + " " + expectedInResponseTo)));
+            if (!await _usedRequests.TryMarkUsedAsync(usedKey, TimeProvider.GetUtcNow() + Options.RemoteAuthenticationTimeout, Context.RequestAborted).ConfigureAwait(false))
+            {
+                return await RejectAsync(SamlFailureReason.InResponseTo.ToCode(), "The request state was already used.", properties).ConfigureAwait(false);
+            }
         }
         else
         {
