@@ -17,6 +17,7 @@ builder.WebHost.UseStaticWebAssets();
 
 builder.AddPortal();
 builder.AddPortalAuthentication();
+builder.AddPortalSaml2();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.Services.AddSingleton<PortalStatusService>();
@@ -31,6 +32,7 @@ app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapPortalStatus();
+app.MapPortalSaml2();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

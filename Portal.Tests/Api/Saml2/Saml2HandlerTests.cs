@@ -1,0 +1,327 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using System.Xml;
+using Microsoft.AspNetCore.WebUtilities;
+using Portal.Authentication.Saml2;
+using Portal.Authentication.Saml2.Bindings;
+using Portal.Core.Audit;
+using Portal.Tests.Core.Federation.Saml;
+
+namespace Portal.Tests.Api.Saml2;
+
+/// <summary>
+/// The browser SAML flow through the real host: SP-initiated challenge, ACS, and the ACS rejection contract of
+/// SECURITY-CASES 0.2 (400, generic page, no auth cookie, audited reason code).
+/// </summary>
+public sealed class Saml2HandlerTests : IClassFixture<Saml2AppFactory>
+{
+    private const string Corp = "Corp";
+    private const string Unsolicited = "Unsol";
+    private const string UnsolicitedEntityId = "https://idp3.test/";
+    private readonly Saml2AppFactory _factory;
+
+    public Saml2HandlerTests(Saml2AppFactory factory) => _factory = factory;
+
+    [Fact]
+    public async Task Challenge_RegisteredProvider_RedirectsToIdpWithDeflatedAuthnRequest()
+    {
+        // Arrange
+        await RegisterCorpAsync();
+        var browser = _factory.CreateBrowser();
+
+        // Act
+        var (requestXml, relayState, location, _) = await ChallengeAsync(browser, Corp);
+
+        // Assert
+        Assert.StartsWith(Saml2AppFactory.IdpSsoLocation + "?SAMLRequest=", location.AbsoluteUri, StringComparison.Ordinal);
+        Assert.True(relayState.Length <= 80);
+        var request = requestXml.DocumentElement!;
+        Assert.Equal("AuthnRequest", request.LocalName);
+        Assert.StartsWith("_", request.GetAttribute("ID"), StringComparison.Ordinal);
+        Assert.Equal(TestIdp.AcsUrl, request.GetAttribute("AssertionConsumerServiceURL"));
+        Assert.Equal(Saml2AppFactory.IdpSsoLocation, request.GetAttribute("Destination"));
+        Assert.Equal(TestIdp.SpEntityId, request.GetElementsByTagName("Issuer", SamlNs.Assertion)[0]!.InnerText);
+    }
+
+    [Fact]
+    public async Task Acs_GoldenResponseForPendingRequest_SignsInAndRedirectsToReturnUrl()
+    {
+        // Arrange
+        await RegisterCorpAsync();
+        var browser = _factory.CreateBrowser();
+        var (request, relayState, _, cookies) = await ChallengeAsync(browser, Corp, "/status");
+        var response = CreateResponse(RequestId(request));
+
+        // Act
+        var result = await PostAcsAsync(browser, response, relayState, cookies);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, result.Status);
+        Assert.Equal("/status", result.Location!.OriginalString);
+        Assert.True(result.SetsAuthCookie);
+        var audit = await _factory.LastSamlAuditAsync();
+        Assert.Equal(nameof(AuditDecision.Allow), audit.Decision);
+        Assert.Equal(Saml2AppFactory.ProviderArn(Corp) + "|alice@corp.test", audit.Principal);
+    }
+
+    [Fact]
+    public async Task Acs_ResponseSignedWithRolloverKey_SignsIn()
+    {
+        // Arrange: the provider's metadata lists two signing certificates (rollover); the IdP signs with the second.
+        await RegisterCorpAsync();
+        var browser = _factory.CreateBrowser();
+        var (request, relayState, _, cookies) = await ChallengeAsync(browser, Corp);
+
+        // Act
+        var result = await PostAcsAsync(browser, CreateResponse(RequestId(request), certificate: TestIdp.IdpNext), relayState, cookies);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, result.Status);
+        Assert.True(result.SetsAuthCookie);
+    }
+
+    [Theory]
+    [InlineData("signature stripped", "SIG_MISSING")] // case 1
+    [InlineData("XSW3 evil assertion before the signed one", "ASSERTION_COUNT")] // case 23
+    [InlineData("XSW5 evil assertion keeps the signature", "SIG_REF_NOT_PARENT")] // case 25
+    [InlineData("signed by an untrusted key", "SIG_UNTRUSTED_KEY")] // case 2
+    [InlineData("wrong audience", "AUDIENCE")] // case 41
+    [InlineData("expired", "EXPIRED")] // case 45
+    [InlineData("wrong InResponseTo", "IN_RESPONSE_TO")] // case 49a
+    public async Task Acs_TamperedResponse_IsRejectedWithGenericPageAndAuditedReason(string scenario, string reason)
+    {
+        // Arrange
+        await RegisterCorpAsync();
+        var browser = _factory.CreateBrowser();
+        var (request, relayState, _, cookies) = await ChallengeAsync(browser, Corp);
+        var response = scenario switch
+        {
+            "signature stripped" => CreateResponse(RequestId(request), signed: false),
+            "XSW3 evil assertion before the signed one" => CreateResponse(RequestId(request), afterSigning: d => XswMutator.Apply(d, 3)),
+            "XSW5 evil assertion keeps the signature" => CreateResponse(RequestId(request), afterSigning: d => XswMutator.Apply(d, 5)),
+            "signed by an untrusted key" => CreateResponse(RequestId(request), certificate: TestIdp.Evil),
+            "wrong audience" => CreateResponse(RequestId(request), beforeSigning: d => TestIdp.First(d, "Audience").InnerText = "https://other-sp.test/saml"),
+            "expired" => CreateResponse(RequestId(request), beforeSigning: Expire),
+            "wrong InResponseTo" => CreateResponse("_other"),
+            _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
+        };
+
+        // Act
+        var result = await PostAcsAsync(browser, response, relayState, cookies);
+
+        // Assert
+        await AssertRejectedAsync(result, reason);
+    }
+
+    [Fact]
+    public async Task Acs_UnsolicitedResponseForProviderWithoutIdpInitiated_IsRejectedUnsolicited()
+    {
+        // Arrange: case 50, no RelayState and no InResponseTo; IdP-initiated is off by default.
+        await RegisterCorpAsync();
+        var browser = _factory.CreateBrowser();
+
+        // Act
+        var result = await PostAcsAsync(browser, CreateResponse(inResponseTo: null), relayState: null);
+
+        // Assert
+        await AssertRejectedAsync(result, "UNSOLICITED");
+    }
+
+    [Fact]
+    public async Task Acs_UnsolicitedResponseAllowedByProvider_LandsOnFixedPageIgnoringRelayState()
+    {
+        // Arrange: SECURITY-CASES 50/98, RelayState of an IdP-initiated response is never a redirect target.
+        await RegisterUnsolicitedAsync();
+        var browser = _factory.CreateBrowser();
+        var response = CreateResponse(inResponseTo: null, issuer: UnsolicitedEntityId, certificate: TestIdp.Idp2);
+
+        // Act
+        var result = await PostAcsAsync(browser, response, relayState: "https://evil.test/");
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, result.Status);
+        Assert.Equal("/", result.Location!.OriginalString);
+        Assert.True(result.SetsAuthCookie);
+    }
+
+    [Fact]
+    public async Task Acs_SameResponsePostedTwice_SecondIsRejectedReplay()
+    {
+        // Arrange: case 51a, the assertion ID is consumed in the shared database on first use.
+        await RegisterUnsolicitedAsync();
+        var response = CreateResponse(inResponseTo: null, issuer: UnsolicitedEntityId, certificate: TestIdp.Idp2);
+        var first = await PostAcsAsync(_factory.CreateBrowser(), response, relayState: null);
+
+        // Act
+        var second = await PostAcsAsync(_factory.CreateBrowser(), response, relayState: null);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, first.Status);
+        await AssertRejectedAsync(second, "REPLAY");
+    }
+
+    [Fact]
+    public async Task Acs_ResponsePostedFromAnotherBrowser_IsRejectedInResponseTo()
+    {
+        // Arrange: case 49c, the right RelayState and InResponseTo, but without the state and correlation cookies.
+        await RegisterCorpAsync();
+        var (request, relayState, _, _) = await ChallengeAsync(_factory.CreateBrowser(), Corp);
+        var otherBrowser = _factory.CreateBrowser();
+
+        // Act
+        var result = await PostAcsAsync(otherBrowser, CreateResponse(RequestId(request)), relayState);
+
+        // Assert
+        await AssertRejectedAsync(result, "IN_RESPONSE_TO");
+    }
+
+    [Fact]
+    public async Task Acs_StateIsConsumed_SecondResponseForSameRequestIsRejected()
+    {
+        // Arrange: case 49d, the state is deleted on first use (cookie expired and request ID consumed), even if the cookie is sent again.
+        await RegisterCorpAsync();
+        var browser = _factory.CreateBrowser();
+        var (request, relayState, _, cookies) = await ChallengeAsync(browser, Corp);
+        var first = await PostAcsAsync(browser, CreateResponse(RequestId(request)), relayState, cookies);
+
+        // Act
+        var second = await PostAcsAsync(browser, CreateResponse(RequestId(request)), relayState, cookies);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, first.Status);
+        Assert.Contains(first.SetCookies, c => c.StartsWith(Saml2Defaults.StateCookiePrefix, StringComparison.Ordinal) && c.Contains("expires=Thu, 01 Jan 1970", StringComparison.Ordinal));
+        await AssertRejectedAsync(second, "IN_RESPONSE_TO");
+    }
+
+    [Fact]
+    public async Task SyncAsync_ProviderAddedAtRuntime_SignsInWithoutRestart()
+    {
+        // Arrange
+        var name = "Runtime" + Guid.NewGuid().ToString("N")[..6];
+        var browser = _factory.CreateBrowser();
+        var before = await browser.GetAsync(new Uri($"/saml/login/{name}", UriKind.Relative));
+
+        // Act
+        await _factory.RegisterProviderAsync(name, TestIdp.Idp2EntityId, new SamlProviderSettings(), TestIdp.Idp2);
+        var (request, relayState, _, cookies) = await ChallengeAsync(browser, name);
+        var result = await PostAcsAsync(browser, CreateResponse(RequestId(request), issuer: TestIdp.Idp2EntityId, certificate: TestIdp.Idp2), relayState, cookies);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.NotFound, before.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, result.Status);
+        Assert.True(result.SetsAuthCookie);
+    }
+
+    [Fact]
+    public async Task Metadata_Get_DescribesEntityIdAcsAndNameIdFormats()
+    {
+        // Arrange
+        var browser = _factory.CreateBrowser();
+
+        // Act
+        var response = await browser.GetAsync(new Uri("/saml/metadata", UriKind.Relative));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var document = TestIdp.Load(await response.Content.ReadAsStringAsync());
+        Assert.Equal(TestIdp.SpEntityId, document.DocumentElement!.GetAttribute("entityID"));
+        var acs = (XmlElement)document.GetElementsByTagName("AssertionConsumerService", "urn:oasis:names:tc:SAML:2.0:metadata")[0]!;
+        Assert.Equal(TestIdp.AcsUrl, acs.GetAttribute("Location"));
+        Assert.NotEmpty(document.GetElementsByTagName("NameIDFormat", "urn:oasis:names:tc:SAML:2.0:metadata").Cast<XmlElement>());
+    }
+
+    private Task RegisterCorpAsync() =>
+        _factory.RegisterProviderAsync(Corp, TestIdp.EntityId, new SamlProviderSettings(), TestIdp.Idp, TestIdp.IdpNext);
+
+    private Task RegisterUnsolicitedAsync() =>
+        _factory.RegisterProviderAsync(Unsolicited, UnsolicitedEntityId, new SamlProviderSettings { AllowIdpInitiated = true }, TestIdp.Idp2);
+
+    private static async Task<(XmlDocument Request, string RelayState, Uri Location, string Cookies)> ChallengeAsync(HttpClient browser, string provider, string returnUrl = "/")
+    {
+        var response = await browser.GetAsync(new Uri($"/saml/login/{provider}?returnUrl={Uri.EscapeDataString(returnUrl)}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = response.Headers.Location!;
+        var query = QueryHelpers.ParseQuery(location.Query);
+        var xml = HttpRedirectBinding.Inflate(query["SAMLRequest"]!)!;
+        // The browser's cookie jar, kept by hand: the app's clock is frozen in the past, so a real jar would drop the cookies as expired.
+        var cookies = string.Join("; ", response.Headers.GetValues("Set-Cookie").Select(c => c[..c.IndexOf(';', StringComparison.Ordinal)]));
+        return (TestIdp.Load(xml), query["RelayState"]!, location, cookies);
+    }
+
+    private static string RequestId(XmlDocument request) => request.DocumentElement!.GetAttribute("ID");
+
+    /// <summary>The golden response for <paramref name="inResponseTo"/> (null: unsolicited) with a fresh assertion ID, signed by K_idp unless told otherwise.</summary>
+    private static XmlDocument CreateResponse(
+        string? inResponseTo,
+        string issuer = TestIdp.EntityId,
+        X509Certificate2? certificate = null,
+        bool signed = true,
+        Action<XmlDocument>? beforeSigning = null,
+        Action<XmlDocument>? afterSigning = null)
+    {
+        var document = TestIdp.CreateResponse();
+        foreach (var element in document.GetElementsByTagName("Issuer", SamlNs.Assertion).Cast<XmlElement>())
+        {
+            element.InnerText = issuer;
+        }
+
+        var confirmation = TestIdp.First(document, "SubjectConfirmationData");
+        if (inResponseTo is null)
+        {
+            document.DocumentElement!.RemoveAttribute("InResponseTo");
+            confirmation.RemoveAttribute("InResponseTo");
+        }
+        else
+        {
+            document.DocumentElement!.SetAttribute("InResponseTo", inResponseTo);
+            confirmation.SetAttribute("InResponseTo", inResponseTo);
+        }
+
+        TestIdp.Assertion(document).SetAttribute("ID", "_a" + Guid.NewGuid().ToString("N"));
+        beforeSigning?.Invoke(document);
+        if (signed)
+        {
+            TestIdp.SignAssertion(document, certificate ?? TestIdp.Idp);
+        }
+
+        afterSigning?.Invoke(document);
+        return document;
+    }
+
+    private static void Expire(XmlDocument document)
+    {
+        var past = TestIdp.Time(TestIdp.Now.AddMinutes(-10));
+        TestIdp.First(document, "Conditions").SetAttribute("NotBefore", TestIdp.Time(TestIdp.Now.AddMinutes(-20)));
+        TestIdp.First(document, "Conditions").SetAttribute("NotOnOrAfter", past);
+        TestIdp.First(document, "SubjectConfirmationData").SetAttribute("NotOnOrAfter", past);
+    }
+
+    private static async Task<BrowserResult> PostAcsAsync(HttpClient browser, XmlDocument response, string? relayState, string? cookies = null)
+    {
+        var fields = new Dictionary<string, string> { ["SAMLResponse"] = TestIdp.Encode(response) };
+        if (relayState is not null)
+        {
+            fields["RelayState"] = relayState;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/saml/acs", UriKind.Relative)) { Content = new FormUrlEncodedContent(fields) };
+        if (cookies is not null)
+        {
+            request.Headers.Add("Cookie", cookies);
+        }
+
+        return await BrowserResult.FromAsync(await browser.SendAsync(request));
+    }
+
+    private async Task AssertRejectedAsync(BrowserResult result, string reason)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, result.Status);
+        Assert.Equal(Saml2FailurePage.Html, result.Body);
+        Assert.DoesNotContain(reason, result.Body, StringComparison.Ordinal);
+        Assert.False(result.SetsAuthCookie);
+        var audit = await _factory.LastSamlAuditAsync();
+        Assert.Equal(nameof(AuditDecision.Deny), audit.Decision);
+        Assert.Equal(reason, audit.Reason);
+        Assert.Equal(Saml2Defaults.RejectedEvent, audit.Message);
+    }
+}
