@@ -17,6 +17,7 @@ builder.WebHost.UseStaticWebAssets();
 
 builder.AddPortal();
 builder.AddPortalAuthentication();
+builder.AddPortalOidc();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.Services.AddSingleton<PortalStatusService>();
@@ -31,6 +32,7 @@ app.UseAuthorization();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapPortalStatus();
+app.MapPortalOidc();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();
