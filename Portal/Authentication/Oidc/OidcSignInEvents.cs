@@ -37,6 +37,7 @@ internal sealed class OidcSignInEvents
 
     public OpenIdConnectEvents Create() => new()
     {
+        OnTokenValidated = RequireSignature,
         OnTicketReceived = TicketReceivedAsync,
         OnRemoteFailure = RemoteFailureAsync,
     };
@@ -83,6 +84,23 @@ internal sealed class OidcSignInEvents
         }
 
         return failure is OpenIdConnectProtocolException ? "ProtocolError" : "SignInFailed";
+    }
+
+    /// <summary>
+    /// SECURITY-CASES 65: the handler validates an ID token from the token endpoint with <c>RequireSignedTokens = false</c>
+    /// (OIDC Core §3.1.3.7 item 6 lets TLS stand in for the signature), so an <c>alg: none</c> token would pass. The
+    /// portal requires a signature by an allowed algorithm whatever channel delivered the token; a signed token has
+    /// already been verified against the provider's keys and <c>ValidAlgorithms</c> by then.
+    /// </summary>
+    internal static Task RequireSignature(TokenValidatedContext context)
+    {
+        var token = context.SecurityToken;
+        if (token is null || string.IsNullOrEmpty(token.RawSignature) || !ConfigureOidcSchemeOptions.ValidAlgorithms.Contains(token.Header.Alg, StringComparer.Ordinal))
+        {
+            context.Fail(new SecurityTokenInvalidSignatureException("The ID token is not signed with an allowed algorithm."));
+        }
+
+        return Task.CompletedTask;
     }
 
     private async Task TicketReceivedAsync(TicketReceivedContext context)
