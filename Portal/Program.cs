@@ -18,6 +18,7 @@ builder.WebHost.UseStaticWebAssets();
 builder.AddPortal();
 builder.AddPortalAuthentication();
 builder.AddPortalSaml2();
+builder.AddPortalOidc();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.Services.AddSingleton<PortalStatusService>();
@@ -33,6 +34,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapPortalStatus();
 app.MapPortalSaml2();
+app.MapPortalOidc();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();
