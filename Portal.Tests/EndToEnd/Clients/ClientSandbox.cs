@@ -200,10 +200,25 @@ public sealed partial class ClientSandbox : IDisposable
                 args.Add(JsonSerializer.Serialize(parameters));
             }
 
+            // The CLI writes a virtual MFA seed only to a file (its iam create-virtual-mfa-device customisation).
+            var seedFile = Path.Combine(sandbox.Root, "mfa-seed-" + Guid.NewGuid().ToString("N"));
+            if (operation == "CreateVirtualMFADevice")
+            {
+                args.AddRange(["--outfile", seedFile, "--bootstrap-method", "Base32StringSeed"]);
+            }
+
             var run = await ClientTools.RunAsync(ClientTools.AwsCli, args, sandbox.Environment(who)).ConfigureAwait(false);
             if (run.ExitCode == 0)
             {
-                using var doc = JsonDocument.Parse(string.IsNullOrWhiteSpace(run.StdOut) ? "{}" : run.StdOut);
+                var json = string.IsNullOrWhiteSpace(run.StdOut) ? "{}" : run.StdOut;
+                if (File.Exists(seedFile))
+                {
+                    var node = System.Text.Json.Nodes.JsonNode.Parse(json)!;
+                    node["VirtualMFADevice"]!["Base32StringSeed"] = File.ReadAllText(seedFile).Trim();
+                    json = node.ToJsonString();
+                }
+
+                using var doc = JsonDocument.Parse(json);
                 return new ClientResponse(true, doc.RootElement.Clone(), null, null, null, run.Describe());
             }
 

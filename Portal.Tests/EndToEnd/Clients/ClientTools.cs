@@ -141,7 +141,8 @@ public static partial class ClientTools
     public static async Task<string> TotpAsync(string base32Seed, DateTimeOffset at)
     {
         RequireFile(OathTool, "oathtool");
-        var run = await RunAsync(OathTool, ["--totp", "-b", "--now", at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture), base32Seed], new Dictionary<string, string?>()).ConfigureAwait(false);
+        var now = "@" + at.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var run = await RunAsync(OathTool, ["--totp", "-b", "--now", now, base32Seed], new Dictionary<string, string?>()).ConfigureAwait(false);
         Assert.True(run.ExitCode == 0, run.Describe());
         return run.StdOut.Trim();
     }

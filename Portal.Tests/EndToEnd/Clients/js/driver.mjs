@@ -30,7 +30,8 @@ const client = new Client({
 try {
   const result = await client.send(new Command(params));
   delete result.$metadata;
-  console.log(JSON.stringify({ ok: true, result }));
+  // Blobs (CreateVirtualMFADevice's Base32StringSeed) arrive as bytes; print them as the text they carry.
+  console.log(JSON.stringify({ ok: true, result }, (_, v) => (v instanceof Uint8Array ? Buffer.from(v).toString("utf8") : v)));
 } catch (e) {
   if (e.$metadata === undefined) {
     throw e;

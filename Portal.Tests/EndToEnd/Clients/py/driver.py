@@ -26,8 +26,13 @@ from botocore.exceptions import ClientError, ParamValidationError
 VERSIONS = {"sts": "2011-06-15", "iam": "2010-05-08"}
 
 
+def encode(value):
+    # Blobs (CreateVirtualMFADevice's Base32StringSeed) arrive as bytes: print them as the text they carry.
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
 def emit(obj):
-    print(json.dumps(obj, default=str))
+    print(json.dumps(obj, default=encode))
 
 
 def raw_call(session, service, operation, params, endpoint):
