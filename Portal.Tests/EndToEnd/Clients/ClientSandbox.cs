@@ -194,17 +194,22 @@ public sealed partial class ClientSandbox : IDisposable
         {
             ClientTools.RequireFile(ClientTools.AwsCli, "The AWS CLI (Debian awscli)");
             List<string> args = [service, ClientTools.Kebab(operation), "--endpoint-url", sandbox.Endpoint, "--output", "json"];
-            if (parameters is not null)
-            {
-                args.Add("--cli-input-json");
-                args.Add(JsonSerializer.Serialize(parameters));
-            }
-
-            // The CLI writes a virtual MFA seed only to a file (its iam create-virtual-mfa-device customisation).
+            // The CLI writes a virtual MFA seed only to a file, and its create-virtual-mfa-device customisation checks
+            // its required arguments before --cli-input-json is read: that operation gets plain flags.
             var seedFile = Path.Combine(sandbox.Root, "mfa-seed-" + Guid.NewGuid().ToString("N"));
             if (operation == "CreateVirtualMFADevice")
             {
+                foreach (var property in JsonSerializer.SerializeToElement(parameters).EnumerateObject())
+                {
+                    args.AddRange(["--" + ClientTools.Kebab(property.Name), property.Value.ToString()]);
+                }
+
                 args.AddRange(["--outfile", seedFile, "--bootstrap-method", "Base32StringSeed"]);
+            }
+            else if (parameters is not null)
+            {
+                args.Add("--cli-input-json");
+                args.Add(JsonSerializer.Serialize(parameters));
             }
 
             var run = await ClientTools.RunAsync(ClientTools.AwsCli, args, sandbox.Environment(who)).ConfigureAwait(false);
