@@ -13,7 +13,7 @@ namespace Portal.Bench;
 /// payload of the same size (the floor any AEAD token format pays).
 /// </summary>
 [MemoryDiagnoser]
-public sealed class TokenBenchmarks : IDisposable
+public class TokenBenchmarks
 {
     private SessionTokenSealer _sealer = null!;
     private SessionClaims _claims = null!;
@@ -60,7 +60,7 @@ public sealed class TokenBenchmarks : IDisposable
     }
 
     [GlobalCleanup]
-    public void Dispose() => _aes?.Dispose();
+    public void Cleanup() => _aes.Dispose();
 
     [Benchmark(Baseline = true, Description = "raw AES-GCM encrypt (baseline)")]
     public byte[] RawAesGcm()

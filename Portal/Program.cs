@@ -1,4 +1,8 @@
+using MudBlazor.Services;
+using Portal.Authentication;
+using Portal.Components;
 using Portal.Hosting;
+using Portal.Services;
 using Portal.Sts;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,16 +12,26 @@ builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appset
 builder.Configuration.AddEnvironmentVariables();
 builder.Configuration.AddCommandLine(args);
 
+// Serve the framework's and MudBlazor's static assets from the build output too (not only when published).
+builder.WebHost.UseStaticWebAssets();
+
 builder.AddPortal();
+builder.AddPortalAuthentication();
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddMudServices();
+builder.Services.AddSingleton<PortalStatusService>();
 
 var app = builder.Build();
 
 await app.InitializePortalAsync();
 
 app.UseStsApi();
-
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+app.MapStaticAssets();
 app.MapPortalStatus();
-app.MapGet("/", () => Results.Redirect("/status"));
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();
 

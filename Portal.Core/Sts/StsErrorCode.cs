@@ -90,6 +90,9 @@ public enum StsErrorCode
     /// <summary>IAM: the MFA authentication code is invalid (403).</summary>
     InvalidAuthenticationCode,
 
+    /// <summary>IAM: an invalid or out-of-range input value, e.g. an unparsable SAML metadata document (400).</summary>
+    InvalidInput,
+
     /// <summary>Unexpected server error; the message is generic (500).</summary>
     InternalFailure,
 

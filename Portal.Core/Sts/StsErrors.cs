@@ -33,6 +33,7 @@ public static class StsErrors
         [StsErrorCode.LimitExceeded] = ("LimitExceeded", 409),
         [StsErrorCode.DeleteConflict] = ("DeleteConflict", 409),
         [StsErrorCode.InvalidAuthenticationCode] = ("InvalidAuthenticationCode", 403),
+        [StsErrorCode.InvalidInput] = ("InvalidInput", 400),
         [StsErrorCode.InternalFailure] = ("InternalFailure", 500),
         [StsErrorCode.ServiceUnavailable] = ("ServiceUnavailable", 503),
     };

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core;
 using Portal.Core.Credentials;
 using Portal.Core.Persistence;
+using Portal.Federation;
 using Portal.Sts;
 
 namespace Portal.Hosting;
@@ -20,6 +21,7 @@ public static class PortalHostingExtensions
         builder.Services.AddSingleton<FirstRunBootstrap>();
         builder.Services.AddHostedService<MaintenanceService>();
         builder.Services.AddStsApi();
+        builder.Services.AddPortalFederation();
         return builder;
     }
 
@@ -37,6 +39,7 @@ public static class PortalHostingExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.MapGet("/healthz", HealthAsync);
         app.MapGet("/status", StatusAsync);
+        app.MapPortalFederation();
         return app;
     }
 
