@@ -17,11 +17,6 @@ namespace Portal.Tests.EndToEnd.Clients;
 [Collection(RealClientsGroup.Name)]
 public sealed class IamClientTests : IDisposable
 {
-    /// <summary>
-    /// The IAM Query API is on branch iamapi, not yet on main: these journeys were run green against a local merge of
-    /// it (all four), and are switched on by deleting this reason when it lands.
-    /// </summary>
-    private const string IamApiPending = "Needs the IAM Query API (branch iamapi), not yet merged to main.";
     private const string AllowAll = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""";
     private readonly PortalProcessFixture _portal;
     private readonly ClientSandbox _sandbox;
@@ -34,16 +29,16 @@ public sealed class IamClientTests : IDisposable
 
     public void Dispose() => _sandbox.Dispose();
 
-    [Fact(Skip = IamApiPending)]
+    [Fact]
     public Task AwsCli_IamBootstrapAssumeRoleChainMfaFederationAndRevocation_Work() => FullJourneyAsync(_sandbox.Cli(), "cli");
 
-    [Fact(Skip = IamApiPending)]
+    [Fact]
     public Task Boto3_IamBootstrapAssumeRoleChainMfaFederationAndRevocation_Work() => FullJourneyAsync(_sandbox.Boto3(), "boto");
 
-    [Fact(Skip = IamApiPending)]
+    [Fact]
     public Task JsSdk_IamBootstrapAssumeRoleChainMfaFederationAndRevocation_Work() => FullJourneyAsync(_sandbox.Js(), "js");
 
-    [Fact(Skip = IamApiPending)]
+    [Fact]
     public async Task DotNetSdk_AssumeRoleChainAndMfaSessionOnIamBootstrappedPrincipals_Work()
     {
         // Arrange: IAM through the JS client; everything after it through AWSSDK.SecurityToken in-process.
