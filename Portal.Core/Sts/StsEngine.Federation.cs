@@ -299,14 +299,14 @@ public sealed partial class StsEngine
         return (issued.Value, new AssumedRoleUser(template.PrincipalId, template.Arn), packed, template.SourceIdentity);
     }
 
-    /// <summary>SubjectType: the NameID format with the SAML 2.0 prefix removed (STS-SPEC §1.2).</summary>
-    internal static string SubjectType(string? format) =>
+    /// <summary>SubjectType: the NameID format with the SAML 2.0 prefix removed (STS-SPEC §1.2); saml:sub_type.</summary>
+    public static string SubjectType(string? format) =>
         format is null ? "unspecified"
         : format.StartsWith(NameIdFormatPrefix, StringComparison.Ordinal) ? format[NameIdFormatPrefix.Length..]
         : format;
 
-    /// <summary>NameQualifier = Base64(SHA-1(Issuer + AccountId + "/" + ProviderName)) (STS-SPEC §1.2).</summary>
-    internal static string NameQualifier(string issuer, string accountId, string providerName)
+    /// <summary>NameQualifier = Base64(SHA-1(Issuer + AccountId + "/" + ProviderName)) (STS-SPEC §1.2); saml:namequalifier.</summary>
+    public static string NameQualifier(string issuer, string accountId, string providerName)
     {
 #pragma warning disable CA5350 // SHA-1 is what the wire format specifies; it is an identifier, not a security control.
         var hash = SHA1.HashData(Encoding.UTF8.GetBytes(issuer + accountId + "/" + providerName));

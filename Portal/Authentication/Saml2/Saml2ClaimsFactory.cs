@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Portal.Core.Federation.Saml;
+using Portal.Core.Sts;
 using Portal.Core.Identity;
 
 namespace Portal.Authentication.Saml2;
@@ -64,10 +65,10 @@ public sealed class Saml2ClaimsFactory : ISaml2ClaimsFactory
         AddKey(claims, "saml:aud", assertion.Recipient);
         AddKey(claims, "saml:iss", assertion.Issuer);
         AddKey(claims, "saml:sub", assertion.NameId);
-        AddKey(claims, "saml:sub_type", SubjectType(assertion.NameIdFormat));
+        AddKey(claims, "saml:sub_type", StsEngine.SubjectType(assertion.NameIdFormat));
         if (Arn.TryParse(providerArn, out var arn))
         {
-            AddKey(claims, "saml:namequalifier", NameQualifier(assertion.Issuer, arn.Account, arn.ResourceName));
+            AddKey(claims, "saml:namequalifier", StsEngine.NameQualifier(assertion.Issuer, arn.Account, arn.ResourceName));
         }
 
         foreach (var group in groups)
@@ -81,20 +82,6 @@ public sealed class Saml2ClaimsFactory : ISaml2ClaimsFactory
         }
 
         return new ClaimsIdentity(claims, PortalAuthenticationDefaults.CookieScheme, PortalClaimTypes.Name, PortalClaimTypes.Role);
-    }
-
-    /// <summary>SubjectType: the NameID format without the SAML 2.0 prefix (STS-SPEC §1.2; mirrors StsEngine's internal helper).</summary>
-    internal static string SubjectType(string? format) =>
-        format is null ? "unspecified"
-        : format.StartsWith(Saml2Namespaces.NameIdFormatPrefix, StringComparison.Ordinal) ? format[Saml2Namespaces.NameIdFormatPrefix.Length..]
-        : format;
-
-    /// <summary>NameQualifier = Base64(SHA-1(Issuer + AccountId + "/" + ProviderName)) (STS-SPEC §1.2; mirrors StsEngine).</summary>
-    internal static string NameQualifier(string issuer, string accountId, string providerName)
-    {
-#pragma warning disable CA5350 // SHA-1 is what the wire format specifies; it is an identifier, not a security control.
-        return Convert.ToBase64String(SHA1.HashData(Encoding.UTF8.GetBytes(issuer + accountId + "/" + providerName)));
-#pragma warning restore CA5350
     }
 
     /// <summary>"role,provider" in that order; AWS accepts either order in the attribute (STS-SPEC §1.2).</summary>
