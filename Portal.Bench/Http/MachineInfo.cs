@@ -14,7 +14,7 @@ internal sealed record MachineInfo(int ProcessorCount, string CpuModel, string M
             ? string.Create(CultureInfo.InvariantCulture, $"{k / 1024.0 / 1024.0:F1} GiB")
             : "unknown";
         var os = ReadField("/etc/os-release", "PRETTY_NAME", '=')?.Trim('"') is { } pretty
-            ? $"{pretty} ({RuntimeInformation.OSDescription})"
+            ? $"{pretty}, kernel {(File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : "unknown")}"
             : RuntimeInformation.OSDescription;
         return new MachineInfo(Environment.ProcessorCount, cpu, memory, os, RuntimeInformation.FrameworkDescription, LoadAverageNow());
     }
