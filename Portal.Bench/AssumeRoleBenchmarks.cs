@@ -39,6 +39,7 @@ public class AssumeRoleBenchmarks
             ["Security:MasterKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         }).Build();
         var collection = new ServiceCollection();
+        collection.AddSingleton<IConfiguration>(configuration);
         collection.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         collection.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         collection.AddPortalCore(configuration, _directory);

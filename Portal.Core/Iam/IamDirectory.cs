@@ -30,7 +30,10 @@ public sealed partial class IamDirectory
         _time = time;
     }
 
-    /// <summary>Raised after any change to roles or policies, so caches can drop what they hold.</summary>
+    /// <summary>
+    /// Raised after any change to users, access keys, roles or policies on this node, so caches can drop what they hold
+    /// (other nodes' caches expire within seconds).
+    /// </summary>
     public event Action? Changed;
 
     // ---- accounts -------------------------------------------------------------------------------------------------
@@ -162,6 +165,7 @@ public sealed partial class IamDirectory
 
         db.Users.Remove(u);
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        OnChanged();
         return true;
     }
 
@@ -227,6 +231,7 @@ public sealed partial class IamDirectory
 
         k.IsActive = active;
         await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        OnChanged();
         return ToInfo(k);
     }
 
@@ -235,7 +240,13 @@ public sealed partial class IamDirectory
     {
         await using var db = _dbFactory.CreateDbContext();
         var n = await db.AccessKeys.Where(x => x.Id == accessKeyId && x.AccountId == account.Value).ExecuteDeleteAsync(ct).ConfigureAwait(false);
-        return n == 0 ? Fail<bool>(StsErrorCode.NoSuchEntity, $"The Access Key with id {accessKeyId} cannot be found.") : true;
+        if (n == 0)
+        {
+            return Fail<bool>(StsErrorCode.NoSuchEntity, $"The Access Key with id {accessKeyId} cannot be found.");
+        }
+
+        OnChanged();
+        return true;
     }
 
     /// <summary>Resolves a long-term access key id to its decrypted secret and owner, for request signing.</summary>
