@@ -119,9 +119,9 @@ public sealed record SamlMetadata
         foreach (var service in SamlXml.Children(descriptors[0], SamlConstants.MetadataNs, "SingleSignOnService"))
         {
             var location = SamlXml.Attr(service, "Location");
-            if (!Uri.TryCreate(location, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
+            if (!Uri.TryCreate(location, UriKind.Absolute, out var uri) || !IsAllowedSsoScheme(uri))
             {
-                error = "A SingleSignOnService Location is not an absolute https URL.";
+                error = "A SingleSignOnService Location is not an absolute https URL (http only on a loopback host).";
                 return false;
             }
 
@@ -140,4 +140,12 @@ public sealed record SamlMetadata
         error = null;
         return true;
     }
+
+    /// <summary>
+    /// https, or http on a loopback host only: a development IdP on this machine (the same rule as OIDC issuers in
+    /// IAM CreateOpenIDConnectProvider). The browser carries the AuthnRequest there, so plain http never leaves the host.
+    /// </summary>
+    internal static bool IsAllowedSsoScheme(Uri uri) =>
+        uri.Scheme == Uri.UriSchemeHttps
+        || (uri.Scheme == Uri.UriSchemeHttp && (uri.IsLoopback || (System.Net.IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && System.Net.IPAddress.IsLoopback(ip))));
 }

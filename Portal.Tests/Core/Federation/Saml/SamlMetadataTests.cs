@@ -54,6 +54,35 @@ public class SamlMetadataTests
         Assert.Throws<FormatException>(() => SamlMetadata.Parse(xml));
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:8480/saml2/idp/SSOService.php", true)]
+    [InlineData("http://localhost:8480/sso", true)]
+    [InlineData("http://[::1]:8480/sso", true)]
+    [InlineData("https://idp.test/sso/redirect", true)]
+    [InlineData("http://idp.test/sso/redirect", false)]
+    [InlineData("http://10.0.0.5/sso", false)]
+    [InlineData("http://127.0.0.1.idp.test/sso", false)]
+    [InlineData("ftp://127.0.0.1/sso", false)]
+    public void TryParse_SsoLocationScheme_HttpAcceptedOnlyOnLoopback(string location, bool accepted)
+    {
+        // Arrange
+        var xml = CreateMetadata().Replace("https://idp.test/sso/redirect", location, StringComparison.Ordinal);
+
+        // Act
+        var ok = SamlMetadata.TryParse(xml, out var metadata, out var error);
+
+        // Assert
+        Assert.Equal(accepted, ok);
+        if (accepted)
+        {
+            Assert.Equal([location], metadata!.SsoRedirectUrls);
+        }
+        else
+        {
+            Assert.Contains("https", error, StringComparison.Ordinal);
+        }
+    }
+
     private static string CreateMetadata(string signingUse = "signing", string? certificateOverride = null)
     {
         var first = certificateOverride ?? Convert.ToBase64String(TestIdp.Idp.RawData);
