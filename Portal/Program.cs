@@ -1,5 +1,6 @@
 using MudBlazor.Services;
 using Portal.Authentication;
+using Portal.Authentication.Local;
 using Portal.Components;
 using Portal.Hosting;
 using Portal.Services;
@@ -28,9 +29,11 @@ await app.InitializePortalAsync();
 app.UseStsApi();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UsePortalSignIn();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapPortalStatus();
+app.MapPortalAccount();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();
