@@ -86,11 +86,17 @@ public static class PortalAuthenticationExtensions
         {
             if (context.Request.Path.StartsWithSegments("/account", StringComparison.OrdinalIgnoreCase))
             {
-                var headers = context.Response.Headers;
-                headers.CacheControl = "no-store";
-                headers.XFrameOptions = "DENY";
-                headers.ContentSecurityPolicy = "frame-ancestors 'none'";
-                headers["Referrer-Policy"] = "no-referrer";
+                // Set when the response starts, so these values replace the antiforgery defaults (X-Frame-Options SAMEORIGIN).
+                context.Response.OnStarting(static state =>
+                {
+                    var headers = ((HttpResponse)state).Headers;
+                    headers.CacheControl = "no-store";
+                    headers.Pragma = "no-cache";
+                    headers.XFrameOptions = "DENY";
+                    headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+                    headers["Referrer-Policy"] = "no-referrer";
+                    return Task.CompletedTask;
+                }, context.Response);
             }
 
             return next(context);
