@@ -1,5 +1,6 @@
 using MudBlazor.Services;
 using Portal.Authentication;
+using Portal.Authentication.Local;
 using Portal.Components;
 using Portal.Hosting;
 using Portal.Services;
@@ -30,11 +31,13 @@ await app.InitializePortalAsync();
 app.UseStsApi();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UsePortalSignIn();
 app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapPortalStatus();
 app.MapPortalSaml2();
 app.MapPortalOidc();
+app.MapPortalAccount();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();

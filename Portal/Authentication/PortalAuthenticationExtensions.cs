@@ -1,12 +1,20 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.EntityFrameworkCore;
+using Portal.Authentication.IdentityProviders;
+using Portal.Authentication.Local;
+using Portal.Core.Iam;
+using Portal.Core.Persistence;
 
 namespace Portal.Authentication;
 
 /// <summary>The portal's sign-in composition: cookies, authorization policies; IdP schemes plug in to it.</summary>
 public static class PortalAuthenticationExtensions
 {
-    /// <summary>Adds the portal cookie schemes and the user and administrator policies.</summary>
+    /// <summary>
+    /// Adds the portal cookie schemes, the user and administrator policies, the principal factory, the identity-provider
+    /// registry and local (break-glass) sign-in with its per-IP rate limit.
+    /// </summary>
     public static AuthenticationBuilder AddPortalAuthentication(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -50,6 +58,50 @@ public static class PortalAuthenticationExtensions
                 // SECURITY-CASES 103: administration always requires MFA (at a trusted IdP or the portal's TOTP step).
                 .RequireClaim(PortalClaimTypes.AuthenticationMethod, "mfa"));
         builder.Services.AddCascadingAuthenticationState();
+
+        builder.Services.AddOptions<PortalAdministratorOptions>().BindConfiguration(PortalAdministratorOptions.SectionName);
+        builder.Services.AddOptions<LocalSignInOptions>().BindConfiguration(LocalSignInOptions.SectionName)
+            .Validate(o => o.MaxFailedAttempts >= 1, "LocalSignIn:MaxFailedAttempts must be at least 1.")
+            .Validate(o => o.LockoutDuration > TimeSpan.Zero, "LocalSignIn:LockoutDuration must be positive.")
+            .Validate(o => o.PermitsPerMinutePerIp >= 1, "LocalSignIn:PermitsPerMinutePerIp must be at least 1.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<PortalPrincipalFactory>();
+        builder.Services.AddSingleton<ConsolePasswordHasher>();
+        builder.Services.AddSingleton<LocalSignInService>();
+        builder.Services.AddSingleton(sp => new IdentityProviderRegistry(
+            new IdentityProviderQuery(sp.GetRequiredService<IDbContextFactory<PortalDbContext>>()),
+            sp.GetRequiredService<IamDirectory>()));
+        builder.Services.AddRateLimiter(options => options.AddPolicy<string, SignInRateLimiterPolicy>(SignInRateLimiterPolicy.Name));
         return authentication;
+    }
+
+    /// <summary>
+    /// The sign-in middleware: the rate limiter, and on <c>/account</c> pages no caching (they show secrets once: case 102g)
+    /// and no framing (SECURITY-CASES 104c).
+    /// </summary>
+    public static WebApplication UsePortalSignIn(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.Use(static (context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/account", StringComparison.OrdinalIgnoreCase))
+            {
+                // Set when the response starts, so these values replace the antiforgery defaults (X-Frame-Options SAMEORIGIN).
+                context.Response.OnStarting(static state =>
+                {
+                    var headers = ((HttpResponse)state).Headers;
+                    headers.CacheControl = "no-store";
+                    headers.Pragma = "no-cache";
+                    headers.XFrameOptions = "DENY";
+                    headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+                    headers["Referrer-Policy"] = "no-referrer";
+                    return Task.CompletedTask;
+                }, context.Response);
+            }
+
+            return next(context);
+        });
+        app.UseRateLimiter();
+        return app;
     }
 }

@@ -17,4 +17,7 @@ public sealed class BootstrapOptions
 
     /// <summary>The root secret access key; required when <see cref="RootAccessKeyId"/> is set.</summary>
     public string? RootSecretAccessKey { get; set; }
+
+    /// <summary>The console password of the bootstrap IAM user <c>admin</c>; generated and printed once when absent.</summary>
+    public string? AdminPassword { get; set; }
 }
