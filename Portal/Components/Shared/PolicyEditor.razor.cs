@@ -38,10 +38,10 @@ public sealed partial class PolicyEditor : IDisposable
     {
         _inputAttributes = new Dictionary<string, object>(StringComparer.Ordinal)
         {
+            ["data-testid"] = "policy-text",
             ["spellcheck"] = "false",
             ["autocomplete"] = "off",
             ["aria-describedby"] = _errorListId,
-            ["style"] = "font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, 'Liberation Mono', monospace;",
         };
     }
 
