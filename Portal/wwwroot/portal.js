@@ -1,0 +1,21 @@
+// Small browser helpers the Blazor components call through JS interop (window.portal.*).
+window.portal = window.portal || {};
+
+// Copies text to the clipboard; rejects (so the component can say so) when the browser refuses.
+window.portal.copyText = function (text) {
+  return navigator.clipboard.writeText(text);
+};
+
+// Saves text as a file without placing it in the DOM: a blob URL lives only for the click.
+window.portal.downloadText = function (fileName, text, contentType) {
+  const blob = new Blob([text], { type: contentType || "text/plain" });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = fileName;
+  link.rel = "noopener";
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(function () { URL.revokeObjectURL(url); }, 0);
+};
