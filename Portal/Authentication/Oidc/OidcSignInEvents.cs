@@ -1,6 +1,8 @@
 using System.Net;
-using Microsoft.AspNetCore.Authentication;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using Portal.Core.Audit;
@@ -107,6 +109,12 @@ internal sealed class OidcSignInEvents
     {
         var provider = _schemes.FindByScheme(context.Scheme.Name);
         var principal = provider is null || context.Principal is null ? null : OidcPrincipalMapper.Map(context.Principal, provider);
+        if (principal?.Identity is ClaimsIdentity mapped)
+        {
+            // Administrators are decided by the portal's configuration, never asserted by the IdP.
+            context.HttpContext.RequestServices.GetRequiredService<PortalPrincipalFactory>().ApplyAdministratorGroups(mapped);
+        }
+
         if (principal is null)
         {
             // A scheme removed mid-flight, or a token without sub (OIDC Core §2 requires it). Note: Fail() here would

@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
+using System.Text;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Portal.Authentication.Saml2.Bindings;
 using Portal.Authentication.Saml2.Events;
@@ -154,7 +155,9 @@ public sealed class Saml2Handler : RemoteAuthenticationHandler<Saml2Options>
             return await RejectAsync(result.ReasonCode!, result.Detail, properties).ConfigureAwait(false);
         }
 
-        var principal = new ClaimsPrincipal(_claimsFactory.CreateIdentity(result.Assertion, Options));
+        // Administrators are decided by the portal's configuration, never asserted by the IdP.
+        var identity = Context.RequestServices.GetRequiredService<PortalPrincipalFactory>().ApplyAdministratorGroups(_claimsFactory.CreateIdentity(result.Assertion, Options));
+        var principal = new ClaimsPrincipal(identity);
         var validated = new AssertionValidatedContext(Context, Scheme, Options, principal, properties, result.Assertion);
         await Events.AssertionValidated(validated).ConfigureAwait(false);
         if (validated.Result is { Succeeded: false } eventResult)
