@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Portal.Core.Audit;
 using Portal.Core.Credentials;
 using Portal.Core.Persistence;
 using Portal.Core.Sts;
@@ -45,8 +46,9 @@ public sealed class ConsoleSigninService
     private readonly ILogger<ConsoleSigninService> _logger;
 
     /// <summary>Creates the service; tokens are sealed under a subkey of <paramref name="masterKey"/>.</summary>
-    public ConsoleSigninService(SessionCredentialVerifier verifier, IReplayStore replay, IMasterKeySource masterKey, TimeProvider time, ILogger<ConsoleSigninService> logger)
+    public ConsoleSigninService(SessionCredentialVerifier verifier, IReplayStore replay, IMasterKeySource masterKey, TimeProvider time, ILogger<ConsoleSigninService> logger, IAuditSink? audit = null)
     {
+        _audit = audit;
         ArgumentNullException.ThrowIfNull(verifier);
         ArgumentNullException.ThrowIfNull(replay);
         ArgumentNullException.ThrowIfNull(masterKey);
@@ -59,6 +61,8 @@ public sealed class ConsoleSigninService
         _logger = logger;
     }
 
+    private readonly IAuditSink? _audit;
+
     /// <summary><c>Action=getSigninToken</c>: the sealed sign-in token, or why the credentials cannot be exchanged.</summary>
     public async Task<StsOutcome<string>> GetSigninTokenAsync(SigninTokenRequest request, CancellationToken cancellationToken = default)
     {
@@ -66,7 +70,7 @@ public sealed class ConsoleSigninService
         var checkedRequest = CheckRequest(request);
         if (!checkedRequest.Succeeded)
         {
-            return RejectToken(checkedRequest.Error);
+            return await RejectTokenAsync(checkedRequest.Error, cancellationToken).ConfigureAwait(false);
         }
 
         var (keyId, secret, token, sessionDuration, durationSeconds) = checkedRequest.Value;
@@ -76,21 +80,26 @@ public sealed class ConsoleSigninService
         // Checked before expiry/revocation so a caller without the secret learns nothing about the session (STS-SPEC §5.5).
         if (verification.Claims is not { } claims || !FixedTimeEquals(secret, claims.SecretAccessKey))
         {
-            return RejectToken(new StsError(StsErrorCode.InvalidClientTokenId, "The security token included in the request is invalid"));
+            return await RejectTokenAsync(new StsError(StsErrorCode.InvalidClientTokenId, "The security token included in the request is invalid"), cancellationToken).ConfigureAwait(false);
         }
 
         if (verification.ToStsError() is { } verificationError)
         {
-            return RejectToken(verificationError);
+            return await RejectTokenAsync(verificationError, cancellationToken).ConfigureAwait(false);
         }
 
         if (CheckCredentialType(claims, sessionDuration, durationSeconds) is { } typeError)
         {
-            return RejectToken(typeError);
+            return await RejectTokenAsync(typeError, cancellationToken).ConfigureAwait(false);
         }
 
         var payload = new SigninTokenPayload(UniqueIds.NewSessionId(), _time.GetUtcNow(), claims.AccessKeyId, token, sessionDuration ?? durationSeconds);
         ConsoleSigninLog.TokenIssued(_logger, claims.Arn, claims.AccessKeyId);
+        if (!await AuditAsync("federation:getSigninToken", AuditDecision.Allow, claims.Arn, claims.AccessKeyId, null, cancellationToken).ConfigureAwait(false))
+        {
+            return new StsError(StsErrorCode.InternalFailure, "The request could not be completed. Try again later.");
+        }
+
         return _codec.Seal(payload);
     }
 
@@ -102,37 +111,37 @@ public sealed class ConsoleSigninService
     {
         if (string.IsNullOrEmpty(signinToken))
         {
-            return RejectLogin(new StsError(StsErrorCode.MissingParameter, "The request must contain the parameter SigninToken."));
+            return await RejectLoginAsync(new StsError(StsErrorCode.MissingParameter, "The request must contain the parameter SigninToken."), cancellationToken).ConfigureAwait(false);
         }
 
         if (_codec.Open(signinToken) is not { } payload)
         {
-            return RejectLogin(new StsError(StsErrorCode.AccessDenied, "The sign-in token is invalid."));
+            return await RejectLoginAsync(new StsError(StsErrorCode.AccessDenied, "The sign-in token is invalid."), cancellationToken).ConfigureAwait(false);
         }
 
         var now = _time.GetUtcNow();
         if (now < payload.IssuedAt - ClockTolerance)
         {
-            return RejectLogin(new StsError(StsErrorCode.AccessDenied, "The sign-in token is invalid."));
+            return await RejectLoginAsync(new StsError(StsErrorCode.AccessDenied, "The sign-in token is invalid."), cancellationToken).ConfigureAwait(false);
         }
 
         // Valid for 15 minutes after issue (STS-SPEC §6.1); 15 min + 1 s is refused (SECURITY-CASES 97c).
         if (now - payload.IssuedAt > SigninTokenLifetime)
         {
-            return RejectLogin(new StsError(StsErrorCode.ExpiredToken, "The sign-in token has expired. Request a new one."));
+            return await RejectLoginAsync(new StsError(StsErrorCode.ExpiredToken, "The sign-in token has expired. Request a new one."), cancellationToken).ConfigureAwait(false);
         }
 
         // Marked before anything else can fail, so every redemption attempt consumes the token (SECURITY-CASES 97d).
         var firstUse = await _replay.TryMarkUsedAsync(ReplayKeyPrefix + payload.TokenId, payload.IssuedAt + SigninTokenLifetime + ClockTolerance, cancellationToken).ConfigureAwait(false);
         if (!firstUse)
         {
-            return RejectLogin(new StsError(StsErrorCode.AccessDenied, "The sign-in token has already been used."));
+            return await RejectLoginAsync(new StsError(StsErrorCode.AccessDenied, "The sign-in token has already been used."), cancellationToken).ConfigureAwait(false);
         }
 
         var verification = await _verifier.VerifyAsync(payload.AccessKeyId, payload.SessionToken, cancellationToken).ConfigureAwait(false);
         if (!verification.IsValid)
         {
-            return RejectLogin(verification.ToStsError()!);
+            return await RejectLoginAsync(verification.ToStsError()!, cancellationToken).ConfigureAwait(false);
         }
 
         var claims = verification.Claims;
@@ -140,6 +149,13 @@ public sealed class ConsoleSigninService
             ? now.AddSeconds(seconds)
             : claims.ExpiresAt;
         ConsoleSigninLog.LoginSucceeded(_logger, claims.Arn, claims.AccessKeyId, expiresAt);
+
+        // No console session without its audit record (ARCHITECTURE key decision 3).
+        if (!await AuditAsync("federation:login", AuditDecision.Allow, claims.Arn, claims.AccessKeyId, null, cancellationToken).ConfigureAwait(false))
+        {
+            return new StsError(StsErrorCode.InternalFailure, "The request could not be completed. Try again later.");
+        }
+
         return new ConsoleSession(claims, payload.SessionToken, expiresAt);
     }
 
@@ -295,15 +311,48 @@ public sealed class ConsoleSigninService
     private static bool FixedTimeEquals(string presented, string expected) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(expected));
 
-    private StsError RejectToken(StsError error)
+    private async Task<StsError> RejectTokenAsync(StsError error, CancellationToken cancellationToken)
     {
         ConsoleSigninLog.TokenRejected(_logger, error.ToString());
+        await AuditAsync("federation:getSigninToken", AuditDecision.Deny, null, null, error, cancellationToken).ConfigureAwait(false);
         return error;
     }
 
-    private StsError RejectLogin(StsError error)
+    private async Task<StsError> RejectLoginAsync(StsError error, CancellationToken cancellationToken)
     {
         ConsoleSigninLog.LoginRejected(_logger, error.ToString());
+        await AuditAsync("federation:login", AuditDecision.Deny, null, null, error, cancellationToken).ConfigureAwait(false);
         return error;
+    }
+
+    /// <summary>Writes an audit event; false when it could not be committed (never throws).</summary>
+    private async Task<bool> AuditAsync(string action, AuditDecision decision, string? principal, string? accessKeyId, StsError? error, CancellationToken cancellationToken)
+    {
+        if (_audit is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            await _audit.WriteAsync(
+                new AuditRecord
+                {
+                    Timestamp = _time.GetUtcNow(),
+                    Action = action,
+                    Decision = decision,
+                    Principal = principal,
+                    CallerAccessKeyId = accessKeyId,
+                    Reason = error?.WireCode,
+                    ErrorCode = error?.WireCode,
+                    Message = error?.Message,
+                },
+                cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (AuditCommitException)
+        {
+            return false;
+        }
     }
 }

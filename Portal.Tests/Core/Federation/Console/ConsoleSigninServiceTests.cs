@@ -1,8 +1,10 @@
 using System.Text.Json;
+using Portal.Core.Audit;
 using Portal.Core.Credentials;
 using Portal.Core.Federation.Console;
 using Portal.Core.Sts;
 using Portal.Tests.Core.Credentials;
+using Portal.Tests.Core.Sts;
 
 namespace Portal.Tests.Core.Federation.Console;
 
@@ -24,6 +26,62 @@ public sealed class ConsoleSigninServiceTests : IAsyncLifetime, IDisposable
     public Task DisposeAsync() => Task.CompletedTask;
 
     public void Dispose() => _deployment.Dispose();
+
+    // ---- audit ------------------------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task GetSigninTokenAndLogin_Succeeding_AreAuditedAsAllow()
+    {
+        // Arrange
+        var audit = new RecordingAuditSink();
+        var service = new ConsoleSigninService(_deployment.Verifier, _replay, _deployment.MasterKey, _deployment.Time, _logger, audit);
+        var (claims, token) = Issue();
+
+        // Act
+        var signin = await service.GetSigninTokenAsync(Request(claims, token));
+        var session = await service.RedeemAsync(signin.Value);
+
+        // Assert
+        Assert.True(session.Succeeded);
+        Assert.Collection(
+            audit.Records,
+            r => Assert.Equal(("federation:getSigninToken", AuditDecision.Allow, claims.Arn, claims.AccessKeyId), (r.Action, r.Decision, r.Principal, r.CallerAccessKeyId)),
+            r => Assert.Equal(("federation:login", AuditDecision.Allow, claims.Arn), (r.Action, r.Decision, r.Principal)));
+    }
+
+    [Fact]
+    public async Task Login_SecondUse_IsAuditedAsDeny()
+    {
+        // Arrange
+        var audit = new RecordingAuditSink();
+        var service = new ConsoleSigninService(_deployment.Verifier, _replay, _deployment.MasterKey, _deployment.Time, _logger, audit);
+        var (claims, token) = Issue();
+        var signin = await service.GetSigninTokenAsync(Request(claims, token));
+        await service.RedeemAsync(signin.Value);
+
+        // Act
+        var second = await service.RedeemAsync(signin.Value);
+
+        // Assert
+        Assert.False(second.Succeeded);
+        var last = audit.Records[^1];
+        Assert.Equal(("federation:login", AuditDecision.Deny, "AccessDenied"), (last.Action, last.Decision, last.ErrorCode));
+    }
+
+    [Fact]
+    public async Task GetSigninToken_AuditCommitFails_ReturnsNoToken()
+    {
+        // Arrange: no sign-in token leaves without its audit record.
+        var service = new ConsoleSigninService(_deployment.Verifier, _replay, _deployment.MasterKey, _deployment.Time, _logger, new ThrowingAuditSink());
+        var (claims, token) = Issue();
+
+        // Act
+        var outcome = await service.GetSigninTokenAsync(Request(claims, token));
+
+        // Assert
+        Assert.False(outcome.Succeeded);
+        Assert.Equal(StsErrorCode.InternalFailure, outcome.Error.Code);
+    }
 
     // ---- getSigninToken ---------------------------------------------------------------------------------------------
 
