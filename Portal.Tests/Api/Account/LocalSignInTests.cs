@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using OtpNet;
 using Portal.Authentication;
 using static Portal.Tests.Api.Account.AccountAppFixture;
@@ -110,6 +111,29 @@ public sealed partial class LocalSignInTests : IClassFixture<AccountAppFixture>
         }
 
         Assert.Equal([false, true], hub.Select(r => r.Authenticated));
+    }
+
+    [Fact]
+    public async Task SignInSteps_WrongPasswordThenSuccess_AreAuditedWithReasons()
+    {
+        // Arrange
+        var (user, password) = await _app.CreateUserAsync();
+        var client = _app.CreateClient();
+
+        // Act
+        await SignInAsync(client, user.Name, "wrong");
+        await SignInAsync(client, user.Name, password, "/account/profile");
+        var (html, token) = await GetFormAsync(client, "/account/mfa?returnUrl=%2Faccount%2Fprofile");
+        var totp = new Totp(Base32Encoding.ToBytes(SecretPattern().Match(html).Groups[1].Value));
+        var now = _app.Time.GetUtcNow().UtcDateTime;
+        await PostAsync(client, "/account/mfa/enrol", token, ("code1", totp.ComputeTotp(now)), ("code2", totp.ComputeTotp(now + Step)), ("returnUrl", "/account/profile"));
+
+        // Assert: the writer commits before WriteAsync returns, so the rows are there.
+        var dbFactory = _app.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Core.Persistence.PortalDbContext>>();
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var events = db.AuditEvents.Where(e => e.Action.StartsWith("signin.local") && (e.Principal == user.Name || e.Principal == user.Arn)).ToList();
+        Assert.Contains(events, e => e.Action == "signin.local.password" && e.Decision == "Deny" && e.Reason == "Invalid");
+        Assert.Contains(events, e => e.Action == "signin.local" && e.Decision == "Allow");
     }
 
     [Fact]

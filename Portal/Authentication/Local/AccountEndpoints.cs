@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Portal.Authentication.IdentityProviders;
 using Portal.Components.Account;
+using Portal.Core.Audit;
 using Portal.Core.Iam;
 using Portal.Core.Mfa;
 using Portal.Core.Sts;
@@ -54,6 +55,7 @@ public static class AccountEndpoints
         var result = await local.CheckPasswordAsync(account, userName, password, ct).ConfigureAwait(false);
         if (result.Status != LocalPasswordStatus.Success)
         {
+            await AuditAsync(http, "signin.local.password", AuditDecision.Deny, userName, result.Status.ToString(), ct).ConfigureAwait(false);
             var error = result.Status == LocalPasswordStatus.LockedOut ? "locked" : "invalid";
             return TypedResults.LocalRedirect(Query(PortalAuthenticationDefaults.SignInPath, ("error", error), ("account", account), ("userName", userName), ("returnUrl", safe)));
         }
@@ -81,6 +83,11 @@ public static class AccountEndpoints
         }
 
         var verification = await local.VerifyAsync(user.Id, code, ct).ConfigureAwait(false);
+        if (verification.Status != MfaVerificationStatus.Success)
+        {
+            await AuditAsync(http, "signin.local.mfa", AuditDecision.Deny, user.Arn, "Mfa" + verification.Status, ct).ConfigureAwait(false);
+        }
+
         switch (verification.Status)
         {
             case MfaVerificationStatus.Success:
@@ -168,9 +175,35 @@ public static class AccountEndpoints
 
     private static async Task CompleteAsync(HttpContext http, PortalPrincipalFactory principals, UserInfo user, CancellationToken ct)
     {
+        await AuditAsync(http, "signin.local", AuditDecision.Allow, user.Arn, null, ct).ConfigureAwait(false);
         var full = await principals.CreateLocalAsync(user, mfa: true, PortalAuthenticationDefaults.CookieScheme, RequestInfoOf(http), ct).ConfigureAwait(false);
         await http.SignInAsync(PortalAuthenticationDefaults.CookieScheme, full).ConfigureAwait(false);
         await http.SignOutAsync(PortalAuthenticationDefaults.PartialScheme).ConfigureAwait(false);
+    }
+
+    /// <summary>Audits a sign-in step (best effort: a failing audit store must not lock administrators out).</summary>
+    private static async Task AuditAsync(HttpContext http, string action, AuditDecision decision, string? principal, string? reason, CancellationToken ct)
+    {
+        try
+        {
+            await http.RequestServices.GetRequiredService<IAuditSink>().WriteAsync(
+                new AuditRecord
+                {
+                    Timestamp = http.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow(),
+                    Action = action,
+                    Decision = decision,
+                    Principal = principal,
+                    Reason = reason,
+                    RequestId = http.TraceIdentifier,
+                    SourceIp = http.Connection.RemoteIpAddress?.ToString(),
+                    UserAgent = http.Request.Headers.UserAgent.ToString(),
+                },
+                ct).ConfigureAwait(false);
+        }
+        catch (AuditCommitException)
+        {
+            // Logged by the writer.
+        }
     }
 
     internal static RequestInfo RequestInfoOf(HttpContext http) => new()
