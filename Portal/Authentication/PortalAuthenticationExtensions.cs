@@ -68,6 +68,8 @@ public static class PortalAuthenticationExtensions
         builder.Services.AddSingleton<PortalPrincipalFactory>();
         builder.Services.AddSingleton<ConsolePasswordHasher>();
         builder.Services.AddSingleton<LocalSignInService>();
+        builder.Services.AddSingleton<ProviderSchemeSynchronizer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ProviderSchemeSynchronizer>());
         builder.Services.AddSingleton(sp => new IdentityProviderRegistry(
             new IdentityProviderQuery(sp.GetRequiredService<IDbContextFactory<PortalDbContext>>()),
             sp.GetRequiredService<IamDirectory>()));

@@ -6,6 +6,7 @@ using Portal.Authentication.Saml2;
 using Portal.Authentication.Saml2.Bindings;
 using Portal.Core.Audit;
 using Portal.Tests.Core.Federation.Saml;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Portal.Tests.Api.Saml2;
 
@@ -210,6 +211,34 @@ public sealed class Saml2HandlerTests : IClassFixture<Saml2AppFactory>
         Assert.Equal(HttpStatusCode.NotFound, before.StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, result.Status);
         Assert.True(result.SetsAuthCookie);
+    }
+
+    [Fact]
+    public async Task CreateSamlProvider_ThroughTheDirectory_IsLiveWithoutAnExplicitSync()
+    {
+        // Arrange: the IAM API and the admin pages register providers through IamDirectory, whose change event drives
+        // the scheme synchroniser.
+        var name = "ViaIam" + Guid.NewGuid().ToString("N")[..6];
+        var directory = _factory.Services.GetRequiredService<Portal.Core.Iam.IamDirectory>();
+        var browser = _factory.CreateBrowser();
+
+        // Act
+        var created = await directory.CreateSamlProviderAsync(Portal.Core.Identity.AccountId.Parse(Saml2AppFactory.AccountId), name, Saml2AppFactory.Metadata(TestIdp.Idp2EntityId, TestIdp.Idp2));
+        var status = HttpStatusCode.NotFound;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (status == HttpStatusCode.NotFound && DateTime.UtcNow < deadline)
+        {
+            // Wait for the condition (the scheme appears), not for a fixed time.
+            status = (await browser.GetAsync(new Uri($"/saml/login/{name}", UriKind.Relative))).StatusCode;
+            if (status == HttpStatusCode.NotFound)
+            {
+                await Task.Delay(20);
+            }
+        }
+
+        // Assert
+        Assert.True(created.Succeeded, created.Error?.ToString());
+        Assert.Equal(HttpStatusCode.Redirect, status);
     }
 
     [Fact]
