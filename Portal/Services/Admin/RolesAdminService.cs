@@ -20,6 +20,15 @@ public sealed class RolesAdminService(IamDirectory directory, PolicySource polic
     public Task<IReadOnlyList<RoleInfo>> ListRolesAsync(string accountId, CancellationToken ct = default) =>
         directory.ListRolesAsync(AccountId.Parse(accountId), ct);
 
+    /// <summary>ARNs of the account's SAML and OIDC providers, for the trust builder.</summary>
+    public async Task<IReadOnlyList<string>> ListProviderArnsAsync(string accountId, CancellationToken ct = default)
+    {
+        var account = AccountId.Parse(accountId);
+        var saml = await directory.ListProvidersAsync(account, IamDirectory.SamlProviderKind, ct).ConfigureAwait(false);
+        var oidc = await directory.ListProvidersAsync(account, IamDirectory.OidcProviderKind, ct).ConfigureAwait(false);
+        return saml.Concat(oidc).Select(p => p.Arn).ToList();
+    }
+
     /// <summary>A role with its policies; null when it does not exist.</summary>
     public async Task<RoleDetails?> GetRoleAsync(string accountId, string name, CancellationToken ct = default)
     {
