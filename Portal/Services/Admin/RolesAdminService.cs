@@ -1,0 +1,353 @@
+using System.Globalization;
+using System.Text.Json;
+using Portal.Core.Iam;
+using Portal.Core.Identity;
+using Portal.Core.Policies;
+using Portal.Core.Sts;
+
+namespace Portal.Services.Admin;
+
+/// <summary>
+/// What the administrator role pages do: roles per account, their permission and trust policies, and "who can assume
+/// this role" answered with the engine's own <see cref="PolicyEvaluator"/> (STYLE I.1: pages call this, never a DbContext).
+/// </summary>
+public sealed class RolesAdminService(IamDirectory directory, PolicySource policies)
+{
+    /// <summary>The accounts roles can live in.</summary>
+    public Task<IReadOnlyList<AccountInfo>> ListAccountsAsync(CancellationToken ct = default) => directory.ListAccountsAsync(ct);
+
+    /// <summary>The roles of one account.</summary>
+    public Task<IReadOnlyList<RoleInfo>> ListRolesAsync(string accountId, CancellationToken ct = default) =>
+        directory.ListRolesAsync(AccountId.Parse(accountId), ct);
+
+    /// <summary>ARNs of the account's SAML and OIDC providers, for the trust builder.</summary>
+    public async Task<IReadOnlyList<string>> ListProviderArnsAsync(string accountId, CancellationToken ct = default)
+    {
+        var account = AccountId.Parse(accountId);
+        var saml = await directory.ListProvidersAsync(account, IamDirectory.SamlProviderKind, ct).ConfigureAwait(false);
+        var oidc = await directory.ListProvidersAsync(account, IamDirectory.OidcProviderKind, ct).ConfigureAwait(false);
+        return saml.Concat(oidc).Select(p => p.Arn).ToList();
+    }
+
+    /// <summary>A role with its policies; null when it does not exist.</summary>
+    public async Task<RoleDetails?> GetRoleAsync(string accountId, string name, CancellationToken ct = default)
+    {
+        var role = await directory.FindRoleAsync(AccountId.Parse(accountId), name, ct).ConfigureAwait(false);
+        if (role is null)
+        {
+            return null;
+        }
+
+        var inline = await directory.ListInlinePoliciesAsync(role.Id, ct).ConfigureAwait(false);
+        var attached = await directory.ListAttachedPoliciesAsync(role.Id, ct).ConfigureAwait(false);
+        return new RoleDetails(role, inline, attached);
+    }
+
+    /// <summary>Creates a role from the form and a trust policy.</summary>
+    public Task<StsOutcome<RoleInfo>> CreateRoleAsync(string accountId, RoleInput input, string trustPolicy, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return directory.CreateRoleAsync(
+            AccountId.Parse(accountId), input.Name, trustPolicy, null, Blank(input.Description), input.MaxSessionDuration, input.ParsedTags(), ct);
+    }
+
+    /// <summary>Updates description, maximum session duration and tags (tags absent from the form are removed).</summary>
+    public async Task<StsOutcome<RoleInfo>> UpdateRoleAsync(string accountId, string name, RoleInput input, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var account = AccountId.Parse(accountId);
+        var updated = await directory.UpdateRoleAsync(account, name, input.Description ?? string.Empty, input.MaxSessionDuration, ct).ConfigureAwait(false);
+        if (!updated.Succeeded)
+        {
+            return updated;
+        }
+
+        var tags = input.ParsedTags();
+        var removed = updated.Value.Tags.Select(t => t.Key).Where(k => !tags.Any(t => string.Equals(t.Key, k, StringComparison.OrdinalIgnoreCase))).ToList();
+        if (removed.Count > 0)
+        {
+            var untagged = await directory.UntagRoleAsync(account, name, removed, ct).ConfigureAwait(false);
+            if (!untagged.Succeeded)
+            {
+                return untagged;
+            }
+        }
+
+        return tags.Count > 0 ? await directory.TagRoleAsync(account, name, tags, ct).ConfigureAwait(false) : await FindAsync(account, name, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Replaces the trust policy.</summary>
+    public Task<StsOutcome<RoleInfo>> UpdateTrustPolicyAsync(string accountId, string name, string trustPolicy, CancellationToken ct = default) =>
+        directory.UpdateAssumeRolePolicyAsync(AccountId.Parse(accountId), name, trustPolicy, ct);
+
+    /// <summary>Deletes a role (its inline policies and attachments go with it).</summary>
+    public async Task<StsOutcome<bool>> DeleteRoleAsync(string accountId, string name, CancellationToken ct = default)
+    {
+        var account = AccountId.Parse(accountId);
+        var role = await directory.FindRoleAsync(account, name, ct).ConfigureAwait(false);
+        if (role is not null)
+        {
+            // IAM refuses DeleteRole while policies remain (DeleteConflict); the confirmation dialog already said they go too.
+            foreach (var p in await directory.ListInlinePoliciesAsync(role.Id, ct).ConfigureAwait(false))
+            {
+                await directory.DeleteInlinePolicyAsync(role.Id, p.Name, ct).ConfigureAwait(false);
+            }
+
+            foreach (var p in await directory.ListAttachedPoliciesAsync(role.Id, ct).ConfigureAwait(false))
+            {
+                await directory.DetachPolicyAsync(role.Id, p.Arn, ct).ConfigureAwait(false);
+            }
+        }
+
+        return await directory.DeleteRoleAsync(account, name, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds or replaces an inline permission policy of a role.</summary>
+    public Task<StsOutcome<InlinePolicyInfo>> PutInlinePolicyAsync(string roleId, string policyName, string document, CancellationToken ct = default) =>
+        directory.PutInlinePolicyAsync(roleId, policyName, document, ct);
+
+    /// <summary>Removes an inline permission policy.</summary>
+    public Task<StsOutcome<bool>> DeleteInlinePolicyAsync(string roleId, string policyName, CancellationToken ct = default) =>
+        directory.DeleteInlinePolicyAsync(roleId, policyName, ct);
+
+    /// <summary>Attaches a managed policy by ARN.</summary>
+    public Task<StsOutcome<bool>> AttachPolicyAsync(string roleId, string policyArn, CancellationToken ct = default) =>
+        directory.AttachPolicyAsync(roleId, policyArn.Trim(), ct);
+
+    /// <summary>Detaches a managed policy.</summary>
+    public Task<StsOutcome<bool>> DetachPolicyAsync(string roleId, string policyArn, CancellationToken ct = default) =>
+        directory.DetachPolicyAsync(roleId, policyArn, ct);
+
+    /// <summary>Creates a customer-managed policy in the account.</summary>
+    public Task<StsOutcome<ManagedPolicyInfo>> CreateManagedPolicyAsync(string accountId, ManagedPolicyInput input, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return directory.CreateManagedPolicyAsync(AccountId.Parse(accountId), input.Name, input.Document, null, Blank(input.Description), ct);
+    }
+
+    /// <summary>
+    /// The IAM users (of every account) whose identity policies and the role's trust policy allow sts:AssumeRole, marking
+    /// those who need MFA first. Users needing an ExternalId are not listed: only they know it.
+    /// </summary>
+    public async Task<IReadOnlyList<AssumeCandidate>> WhoCanAssumeAsync(RoleInfo role, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        var result = new List<AssumeCandidate>();
+        foreach (var account in await directory.ListAccountsAsync(ct).ConfigureAwait(false))
+        {
+            foreach (var user in await directory.ListUsersAsync(AccountId.Parse(account.Id), ct).ConfigureAwait(false))
+            {
+                if ((await SimulateUserAsync(role, user, multiFactor: false, externalId: null, ct).ConfigureAwait(false)).Allowed)
+                {
+                    result.Add(new AssumeCandidate(user.Arn, NeedsMfa: false));
+                }
+                else if ((await SimulateUserAsync(role, user, multiFactor: true, externalId: null, ct).ConfigureAwait(false)).Allowed)
+                {
+                    result.Add(new AssumeCandidate(user.Arn, NeedsMfa: true));
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Simulates sts:AssumeRole of <paramref name="role"/> by an IAM user given by ARN.</summary>
+    public async Task<AssumeSimulation> SimulateUserAsync(RoleInfo role, string userArn, bool multiFactor, string? externalId, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        if (!Arn.TryParse(userArn?.Trim(), out var arn) || !AccountId.TryParse(arn.Account, out var account))
+        {
+            return new AssumeSimulation(false, "Enter an IAM user ARN such as arn:aws:iam::111122223333:user/alice.", null);
+        }
+
+        var name = arn.Resource[(arn.Resource.LastIndexOf('/') + 1)..];
+        var user = await directory.FindUserAsync(account, name, ct).ConfigureAwait(false);
+        return user is null
+            ? new AssumeSimulation(false, $"There is no IAM user {userArn}.", null)
+            : await SimulateUserAsync(role, user, multiFactor, externalId, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Simulates a federated sign-in to <paramref name="role"/> through a provider with the typed condition keys (e.g.
+    /// <c>portal:groups</c>, <c>saml:sub</c>), as <see cref="StsEngine.AssumeFederatedAsync"/> evaluates it.
+    /// </summary>
+    public async Task<AssumeSimulation> SimulateFederatedAsync(
+        RoleInfo role, string providerArn, IReadOnlyDictionary<string, IReadOnlyList<string>> keys, bool multiFactor, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(role);
+        ArgumentNullException.ThrowIfNull(keys);
+        var trust = await TrustOfAsync(role, ct).ConfigureAwait(false);
+        if (trust is null)
+        {
+            return new AssumeSimulation(false, "The role no longer exists.", null);
+        }
+
+        var action = providerArn.Contains(":saml-provider/", StringComparison.Ordinal) ? "sts:AssumeRoleWithSAML" : "sts:AssumeRoleWithWebIdentity";
+        var ctx = new RequestContext(action, role.Arn) { Principal = PolicyPrincipal.Federated(providerArn) };
+        ctx.Set("aws:PrincipalType", "WebIdentityUser");
+        ctx.Set("aws:FederatedProvider", providerArn);
+        ctx.Set("aws:MultiFactorAuthPresent", multiFactor ? "true" : "false");
+        foreach (var (k, v) in keys)
+        {
+            ctx.Set(k, v);
+        }
+
+        AddResourceTags(ctx, role);
+        var decision = PolicyEvaluator.Evaluate([trust], ctx);
+        if (decision.Effect == PolicyEffect.Allow)
+        {
+            // The portal sets SourceIdentity on every issuance, so sts:SetSourceIdentity must be allowed as well (STS-SPEC §7.7).
+            ctx.Action = "sts:SetSourceIdentity";
+            var extra = PolicyEvaluator.Evaluate([trust], ctx);
+            if (extra.Effect != PolicyEffect.Allow)
+            {
+                return new AssumeSimulation(false, "Denied: the trust policy allows " + action + " but not sts:SetSourceIdentity, which the portal needs.", Describe(extra.DecidingStatement));
+            }
+        }
+
+        return decision.Effect switch
+        {
+            PolicyEffect.Allow => new AssumeSimulation(true, "Allowed by the trust policy.", Describe(decision.DecidingStatement)),
+            PolicyEffect.ExplicitDeny => new AssumeSimulation(false, "Denied explicitly by the trust policy.", Describe(decision.DecidingStatement)),
+            _ => new AssumeSimulation(false, "Denied: no trust statement allows this provider with these claims.", null),
+        };
+    }
+
+    /// <summary>The trust policy's identity-provider statements in words (one line per statement).</summary>
+    public static IReadOnlyList<string> DescribeFederatedTrust(string trustPolicy)
+    {
+        ArgumentNullException.ThrowIfNull(trustPolicy);
+        var lines = new List<string>();
+        try
+        {
+            using var doc = JsonDocument.Parse(trustPolicy);
+            if (!doc.RootElement.TryGetProperty("Statement", out var statements))
+            {
+                return lines;
+            }
+
+            var list = statements.ValueKind == JsonValueKind.Array ? statements.EnumerateArray().ToList() : [statements];
+            foreach (var s in list)
+            {
+                if (s.TryGetProperty("Principal", out var p) && p.ValueKind == JsonValueKind.Object && p.TryGetProperty("Federated", out var f))
+                {
+                    lines.Add(DescribeStatement(s, string.Join(" or ", Strings(f))));
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // An unparseable policy was rejected at save time; there is nothing to describe.
+        }
+
+        return lines;
+    }
+
+    private async Task<AssumeSimulation> SimulateUserAsync(RoleInfo role, UserInfo user, bool multiFactor, string? externalId, CancellationToken ct)
+    {
+        var trust = await TrustOfAsync(role, ct).ConfigureAwait(false);
+        if (trust is null)
+        {
+            return new AssumeSimulation(false, "The role no longer exists.", null);
+        }
+
+        // The same keys StsEngine.AssumeRoleAsync sets for an IAM user caller (ConditionKeys.AddPrincipalKeys, STS-SPEC §7.9).
+        var ctx = new RequestContext("sts:AssumeRole", role.Arn) { Principal = PolicyPrincipal.Aws(user.AccountId, user.Arn, user.Id) };
+        ctx.Set("aws:PrincipalAccount", user.AccountId);
+        ctx.Set("aws:PrincipalArn", user.Arn);
+        ctx.Set("aws:PrincipalType", "User");
+        ctx.Set("aws:userid", user.Id);
+        ctx.Set("aws:username", user.Name);
+        foreach (var t in user.Tags)
+        {
+            ctx.Set("aws:PrincipalTag/" + t.Key, t.Value);
+        }
+
+        if (multiFactor)
+        {
+            ctx.Set("aws:MultiFactorAuthPresent", "true");
+            ctx.Set("aws:MultiFactorAuthAge", "0");
+        }
+
+        if (!string.IsNullOrEmpty(externalId))
+        {
+            ctx.Set("sts:ExternalId", externalId);
+        }
+
+        AddResourceTags(ctx, role);
+        var decision = PolicyEvaluator.Authorize(new AuthorizationRequest(ctx)
+        {
+            IdentityPolicies = await policies.GetUserPoliciesAsync(user.Id, user.Name, ct).ConfigureAwait(false),
+            ResourcePolicy = trust,
+            ResourcePolicyIsTrustPolicy = true,
+            IsCrossAccount = !string.Equals(user.AccountId, role.AccountId, StringComparison.Ordinal),
+        });
+        var explanation = decision.Allowed ? "Allowed." : "Denied: " + decision.Reason + ".";
+        return new AssumeSimulation(decision.Allowed, explanation, Describe(decision.DecidingStatement));
+    }
+
+    private async Task<NamedPolicy?> TrustOfAsync(RoleInfo role, CancellationToken ct)
+    {
+        var snapshot = await policies.GetRoleAsync(role.Arn, ct).ConfigureAwait(false);
+        return snapshot is null ? null : new NamedPolicy("trust policy of " + role.Arn, snapshot.TrustPolicy);
+    }
+
+    private static void AddResourceTags(RequestContext ctx, RoleInfo role)
+    {
+        foreach (var t in role.Tags)
+        {
+            ctx.Set("aws:ResourceTag/" + t.Key, t.Value);
+        }
+    }
+
+    private static string DescribeStatement(JsonElement s, string provider)
+    {
+        var effect = s.TryGetProperty("Effect", out var e) ? e.GetString() : "Allow";
+        var who = string.Equals(effect, "Deny", StringComparison.Ordinal) ? "Denies" : "Allows";
+        var text = $"{who} people signed in through {provider}";
+        if (!s.TryGetProperty("Condition", out var condition) || condition.ValueKind != JsonValueKind.Object)
+        {
+            return text + ", with no further condition.";
+        }
+
+        var parts = new List<string>();
+        foreach (var op in condition.EnumerateObject())
+        {
+            foreach (var key in op.Value.EnumerateObject())
+            {
+                parts.Add(DescribeCondition(op.Name, key.Name, Strings(key.Value)));
+            }
+        }
+
+        return text + " when " + string.Join(" and ", parts) + ".";
+    }
+
+    private static string DescribeCondition(string op, string key, IReadOnlyList<string> values)
+    {
+        var quoted = string.Join(" or ", values.Select(v => "\"" + v + "\""));
+        return (op, key) switch
+        {
+            ("Bool", "aws:MultiFactorAuthPresent") => values.Contains("true") ? "they signed in with MFA" : "they signed in without MFA",
+            ("ForAnyValue:StringEquals", RolesTrustBuilder.GroupsKey) => "they are in group " + quoted,
+            ("StringEquals", _) => $"{key} is {quoted}",
+            ("StringLike", _) => $"{key} matches {quoted}",
+            _ => string.Create(CultureInfo.InvariantCulture, $"{op} {key} {quoted}"),
+        };
+    }
+
+    private static List<string> Strings(JsonElement e) => e.ValueKind switch
+    {
+        JsonValueKind.Array => e.EnumerateArray().Select(v => v.ToString()).ToList(),
+        _ => [e.ToString()],
+    };
+
+    private static string? Describe(DecidingStatement? s) =>
+        s is null ? null : string.Create(CultureInfo.InvariantCulture, $"{s.PolicySource}, statement #{s.StatementIndex + 1}{(s.Sid is null ? string.Empty : " (Sid " + s.Sid + ")")}");
+
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    private async Task<StsOutcome<RoleInfo>> FindAsync(AccountId account, string name, CancellationToken ct) =>
+        await directory.FindRoleAsync(account, name, ct).ConfigureAwait(false) is { } role
+            ? role
+            : new StsError(StsErrorCode.NoSuchEntity, $"The role with name {name} cannot be found.");
+}
