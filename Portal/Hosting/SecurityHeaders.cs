@@ -4,7 +4,7 @@ namespace Portal.Hosting;
 
 /// <summary>
 /// Security headers on every response that is not the STS/IAM Query API (SECURITY-CASES 104c, 104i; OWASP Secure Headers).
-/// Pages that set their own policy first (<c>/federation</c>, <c>/account</c>) keep their stricter values.
+/// Areas that set their own policy first (<c>/federation</c>, <c>/account</c>) keep it.
 /// </summary>
 public static class SecurityHeaders
 {
@@ -15,15 +15,6 @@ public static class SecurityHeaders
     public const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
         "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'";
-
-    /// <summary>
-    /// The policy of <c>/account</c> pages: the same without <c>form-action</c>, because the sign-in chooser's form is
-    /// redirected (302) to the registered IdPs, whose hosts change at run time, and browsers apply form-action to redirects.
-    /// Those forms are server-rendered markup without user content.
-    /// </summary>
-    public const string AccountContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
-        "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
 
     /// <summary>Browser features the portal never uses.</summary>
     public const string PermissionsPolicy =
@@ -44,14 +35,15 @@ public static class SecurityHeaders
     internal static Task Apply(HttpContext context)
     {
         var headers = context.Response.Headers;
-        var account = context.Request.Path.StartsWithSegments("/account", StringComparison.OrdinalIgnoreCase);
-
-        // A policy set by the page itself is kept when it is already complete (federation: default-src 'none'); the
-        // /account middleware sets only frame-ancestors, which the full policy also contains.
+        // A complete policy set by the area itself is kept (/federation: default-src 'none'). /account keeps its own
+        // (frame-ancestors only): its sign-in chooser form is redirected to the registered IdPs and browsers apply
+        // form-action to those redirects. Blazor's interactive render mode adds "frame-ancestors 'self'", which is replaced
+        // (104c wants 'none').
         var existing = headers.ContentSecurityPolicy.ToString();
-        if (!existing.Contains("default-src", StringComparison.Ordinal))
+        var account = context.Request.Path.StartsWithSegments("/account", StringComparison.OrdinalIgnoreCase);
+        if (!existing.Contains("default-src", StringComparison.Ordinal) && !(account && existing.Length > 0))
         {
-            headers.ContentSecurityPolicy = account ? AccountContentSecurityPolicy : ContentSecurityPolicy;
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
         }
 
         // Antiforgery sets SAMEORIGIN when it issues a token; nothing of ours is meant to be framed (104c).
