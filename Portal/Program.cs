@@ -1,4 +1,5 @@
 using MudBlazor.Services;
+using Portal.Admin;
 using Portal.Authentication;
 using Portal.Authentication.Local;
 using Portal.Components;
@@ -25,12 +26,14 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.Services.AddSingleton<PortalStatusService>();
 builder.Services.AddPortalAdminRoles();
+builder.Services.AddPortalAdminConsole();
 
 var app = builder.Build();
 
 await app.InitializePortalAsync();
 
 app.UseStsApi();
+app.UseSecurityHeaders();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UsePortalSignIn();
@@ -40,6 +43,7 @@ app.MapPortalStatus();
 app.MapPortalSaml2();
 app.MapPortalOidc();
 app.MapPortalAccount();
+app.MapAuditExport();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 
 await app.RunAsync();
