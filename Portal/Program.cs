@@ -44,7 +44,7 @@ app.MapPortalSaml2();
 app.MapPortalOidc();
 app.MapPortalAccount();
 app.MapAuditExport();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = "'none'");
 
 await app.RunAsync();
 
