@@ -25,6 +25,7 @@ builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.Services.AddSingleton<PortalStatusService>();
 builder.Services.AddPortalAdminRoles();
+builder.Services.AddPortalAdminProviders();
 
 var app = builder.Build();
 
