@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -166,6 +167,66 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task RegisterAndDelete_SamlAndOidc_SignInSchemesFollowWithoutRestart()
+    {
+        // Arrange
+        using var certificate = Certificate("CN=idp.test", Now.AddYears(1));
+        var schemes = _app.Services.GetRequiredService<IAuthenticationSchemeProvider>();
+        var samlScheme = Saml2Defaults.SchemeName("Corp");
+        var oidcScheme = OidcSignInProvider.SchemeNameOf(LoopbackIssuer);
+
+        // Act
+        var saml = await Service.RegisterSamlAsync(Account, CreateSamlInput(certificate));
+        var oidc = await Service.RegisterOidcAsync(Account, CreateOidcInput());
+        var appeared = await EventuallyAsync(async () => await schemes.GetSchemeAsync(samlScheme) is not null && await schemes.GetSchemeAsync(oidcScheme) is not null);
+        await Service.DeleteProviderAsync(Account, saml.Value!.Arn);
+        await Service.DeleteProviderAsync(Account, oidc.Value!.Arn);
+        var gone = await EventuallyAsync(async () => await schemes.GetSchemeAsync(samlScheme) is null && await schemes.GetSchemeAsync(oidcScheme) is null);
+
+        // Assert
+        Assert.True(appeared, "the sign-in schemes did not appear after registration");
+        Assert.True(gone, "the sign-in schemes did not disappear after deletion");
+    }
+
+    [Fact]
+    public async Task UpdateProviderSettingsAsync_AnotherAccountsProvider_FailsWithNoSuchEntityAndKeepsTheSettings()
+    {
+        // Arrange
+        var created = await Service.RegisterOidcAsync(Account, CreateOidcInput());
+        Assert.True(created.Succeeded, created.Error?.Message);
+        var before = await Directory.GetProviderSettingsAsync(AccountId.Parse(Account), created.Value.Arn);
+        var changed = 0;
+        Directory.Changed += () => Interlocked.Increment(ref changed);
+
+        // Act
+        var updated = await Directory.UpdateProviderSettingsAsync(AccountId.Parse("999988887777"), created.Value.Arn, "{}");
+
+        // Assert
+        Assert.Equal(StsErrorCode.NoSuchEntity, updated.Error?.Code);
+        Assert.Equal(before, await Directory.GetProviderSettingsAsync(AccountId.Parse(Account), created.Value.Arn));
+        Assert.Null(await Directory.GetProviderSettingsAsync(AccountId.Parse("999988887777"), created.Value.Arn));
+        Assert.Equal(0, changed);
+    }
+
+    [Fact]
+    public async Task UpdateProviderSettingsAsync_OwnProvider_StoresAndRaisesChanged()
+    {
+        // Arrange
+        var created = await Service.RegisterOidcAsync(Account, CreateOidcInput());
+        Assert.True(created.Succeeded, created.Error?.Message);
+        var changed = 0;
+        Directory.Changed += () => Interlocked.Increment(ref changed);
+
+        // Act
+        var updated = await Directory.UpdateProviderSettingsAsync(AccountId.Parse(Account), created.Value.Arn, """{"displayName":"Renamed"}""");
+
+        // Assert
+        Assert.True(updated.Succeeded);
+        Assert.Equal("""{"displayName":"Renamed"}""", await Directory.GetProviderSettingsAsync(AccountId.Parse(Account), created.Value.Arn));
+        Assert.Equal(1, changed);
+    }
+
+    [Fact]
     public async Task TestDiscoveryAsync_LoopbackIssuer_ShowsIssuerAndJwksUri()
     {
         // Arrange
@@ -211,6 +272,23 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
         Assert.False(result.Succeeded);
         Assert.NotNull(result.Message);
         Assert.Null(_idp.LastRequest);
+    }
+
+    // The schemes re-sync in the background on IamDirectory.Changed; poll with a deadline instead of a fixed sleep.
+    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(25);
+        }
+
+        return await condition();
     }
 
     private static SamlProviderInput CreateSamlInput(X509Certificate2 certificate) => new()
