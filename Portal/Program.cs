@@ -27,6 +27,7 @@ builder.Services.AddMudServices();
 builder.Services.AddSingleton<PortalStatusService>();
 builder.Services.AddPortalAdminRoles();
 builder.Services.AddPortalAdminConsole();
+builder.Services.AddPortalAdminProviders();
 
 var app = builder.Build();
 

@@ -1,0 +1,336 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Portal.Authentication.Oidc;
+using Portal.Authentication.Saml2;
+using Portal.Core.Iam;
+using Portal.Core.Identity;
+using Portal.Core.Sts;
+using Portal.Services.Admin;
+using Portal.Tests.Api.Saml2;
+
+namespace Portal.Tests.Api.Admin;
+
+/// <summary>The identity-providers admin service inside the real Portal (SQLite, master key, OIDC codec, named HTTP clients).</summary>
+public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
+{
+    private const string Account = PortalAppFactory.AccountId;
+    private const string LoopbackIssuer = "http://127.0.0.1:5999/realms/dev";
+    private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly PortalAppFactory _base = new();
+    private readonly StubHandler _idp = new();
+    private readonly FakeTimeProvider _time = new(Now);
+    private WebApplicationFactory<Program> _app = default!;
+
+    public Task InitializeAsync()
+    {
+        _app = _base.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(_time);
+            services.AddHttpClient(OidcSignInDefaults.LoopbackHttpClientName).ConfigurePrimaryHttpMessageHandler(() => _idp);
+        }));
+        _ = _app.Services;
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    public void Dispose()
+    {
+        _base.Dispose();
+        _idp.Dispose();
+    }
+
+    private ProvidersAdminService Service => _app.Services.GetRequiredService<ProvidersAdminService>();
+
+    private IamDirectory Directory => _app.Services.GetRequiredService<IamDirectory>();
+
+    [Theory]
+    [InlineData(-1, CertificateExpiryState.Expired)]
+    [InlineData(10, CertificateExpiryState.ExpiringSoon)]
+    [InlineData(30, CertificateExpiryState.ExpiringSoon)]
+    [InlineData(31, CertificateExpiryState.Valid)]
+    public async Task RegisterSamlAsync_CertificateExpiry_ListShowsTheExpiryState(int daysLeft, CertificateExpiryState expected)
+    {
+        // Arrange
+        using var certificate = Certificate("CN=idp.test", Now.AddDays(daysLeft));
+        var input = CreateSamlInput(certificate);
+
+        // Act
+        var created = await Service.RegisterSamlAsync(Account, input);
+        var listed = await Service.ListProvidersAsync(Account);
+
+        // Assert
+        Assert.True(created.Succeeded, created.Error?.Message);
+        var summary = Assert.Single(listed);
+        Assert.NotNull(summary.Saml);
+        Assert.Equal("https://idp.test/metadata", summary.Saml.EntityId);
+        Assert.Equal([Saml2AppFactory.IdpSsoLocation], summary.Saml.SsoUrls);
+        var cert = Assert.Single(summary.Saml.Certificates);
+        Assert.Equal(expected, cert.State);
+        Assert.Equal(expected != CertificateExpiryState.Valid, summary.Saml.NeedsAttention);
+    }
+
+    [Fact]
+    public async Task RegisterSamlAsync_WithSettings_StoresThemAsSamlProviderSettings()
+    {
+        // Arrange
+        using var certificate = Certificate("CN=idp.test", Now.AddYears(1));
+        var input = CreateSamlInput(certificate);
+
+        // Act
+        var created = await Service.RegisterSamlAsync(Account, input);
+
+        // Assert
+        Assert.True(created.Succeeded, created.Error?.Message);
+        var json = await Directory.GetProviderSettingsAsync(AccountId.Parse(Account), created.Value.Arn);
+        Assert.True(SamlProviderSettings.TryParse(json, out var settings));
+        Assert.Equal(new SamlProviderSettings { DisplayName = "Corporate SSO", GroupsAttribute = "memberOf", TrustMfa = true, AllowIdpInitiated = false }, settings with { MfaAuthnContextClassRefs = null });
+        Assert.Equal("Corporate SSO", Assert.Single(await Service.ListProvidersAsync(Account)).DisplayName);
+    }
+
+    [Fact]
+    public async Task RegisterSamlAsync_NameTaken_FailsWithEntityAlreadyExists()
+    {
+        // Arrange
+        using var certificate = Certificate("CN=idp.test", Now.AddYears(1));
+        await Service.RegisterSamlAsync(Account, CreateSamlInput(certificate));
+
+        // Act
+        var again = await Service.RegisterSamlAsync(Account, CreateSamlInput(certificate));
+
+        // Assert
+        Assert.Equal(StsErrorCode.EntityAlreadyExists, again.Error?.Code);
+    }
+
+    [Fact]
+    public async Task RegisterOidcAsync_WithSecret_StoresOnlyTheCiphertext()
+    {
+        // Arrange
+        var input = CreateOidcInput();
+
+        // Act
+        var created = await Service.RegisterOidcAsync(Account, input);
+
+        // Assert
+        Assert.True(created.Succeeded, created.Error?.Message);
+        Assert.Equal(["sts-audience"], created.Value.ClientIds);
+        var json = await Directory.GetProviderSettingsAsync(AccountId.Parse(Account), created.Value.Arn);
+        Assert.NotNull(json);
+        Assert.DoesNotContain(input.ClientSecret!, json, StringComparison.Ordinal);
+        var settings = OidcSignInSettingsCodec.Read(json);
+        Assert.NotNull(settings);
+        Assert.Equal(("Dev Keycloak", "portal", "groups", true), (settings.DisplayName, settings.ClientId, settings.GroupsClaim, settings.TrustMfa));
+        Assert.True(_app.Services.GetRequiredService<OidcSignInSettingsCodec>().TryUnprotectClientSecret(settings, out var secret));
+        Assert.Equal(input.ClientSecret, secret);
+        Assert.True(Assert.Single(await Service.ListProvidersAsync(Account)).SignInEnabled);
+    }
+
+    [Fact]
+    public async Task RegisterOidcAsync_WithoutSignInClientId_SignInStaysOff()
+    {
+        // Arrange
+        var input = CreateOidcInput();
+        input.SignInClientId = null;
+        input.ClientSecret = null;
+
+        // Act
+        var created = await Service.RegisterOidcAsync(Account, input);
+
+        // Assert
+        Assert.True(created.Succeeded, created.Error?.Message);
+        Assert.False(Assert.Single(await Service.ListProvidersAsync(Account)).SignInEnabled);
+    }
+
+    [Fact]
+    public async Task DeleteProviderAsync_Registered_RemovesItAndASecondDeleteFails()
+    {
+        // Arrange
+        var created = await Service.RegisterOidcAsync(Account, CreateOidcInput());
+        Assert.True(created.Succeeded, created.Error?.Message);
+
+        // Act
+        var deleted = await Service.DeleteProviderAsync(Account, created.Value.Arn);
+        var again = await Service.DeleteProviderAsync(Account, created.Value.Arn);
+
+        // Assert
+        Assert.True(deleted.Succeeded);
+        Assert.Empty(await Service.ListProvidersAsync(Account));
+        Assert.Equal(StsErrorCode.NoSuchEntity, again.Error?.Code);
+    }
+
+    [Fact]
+    public async Task RegisterAndDelete_SamlAndOidc_SignInSchemesFollowWithoutRestart()
+    {
+        // Arrange
+        using var certificate = Certificate("CN=idp.test", Now.AddYears(1));
+        var schemes = _app.Services.GetRequiredService<IAuthenticationSchemeProvider>();
+        var samlScheme = Saml2Defaults.SchemeName("Corp");
+        var oidcScheme = OidcSignInProvider.SchemeNameOf(LoopbackIssuer);
+
+        // Act
+        var saml = await Service.RegisterSamlAsync(Account, CreateSamlInput(certificate));
+        var oidc = await Service.RegisterOidcAsync(Account, CreateOidcInput());
+        var appeared = await EventuallyAsync(async () => await schemes.GetSchemeAsync(samlScheme) is not null && await schemes.GetSchemeAsync(oidcScheme) is not null);
+        await Service.DeleteProviderAsync(Account, saml.Value!.Arn);
+        await Service.DeleteProviderAsync(Account, oidc.Value!.Arn);
+        var gone = await EventuallyAsync(async () => await schemes.GetSchemeAsync(samlScheme) is null && await schemes.GetSchemeAsync(oidcScheme) is null);
+
+        // Assert
+        Assert.True(appeared, "the sign-in schemes did not appear after registration");
+        Assert.True(gone, "the sign-in schemes did not disappear after deletion");
+    }
+
+    [Fact]
+    public async Task UpdateProviderSettingsAsync_AnotherAccountsProvider_FailsWithNoSuchEntityAndKeepsTheSettings()
+    {
+        // Arrange
+        var created = await Service.RegisterOidcAsync(Account, CreateOidcInput());
+        Assert.True(created.Succeeded, created.Error?.Message);
+        var before = await Directory.GetProviderSettingsAsync(AccountId.Parse(Account), created.Value.Arn);
+        var changed = 0;
+        Directory.Changed += () => Interlocked.Increment(ref changed);
+
+        // Act
+        var updated = await Directory.UpdateProviderSettingsAsync(AccountId.Parse("999988887777"), created.Value.Arn, "{}");
+
+        // Assert
+        Assert.Equal(StsErrorCode.NoSuchEntity, updated.Error?.Code);
+        Assert.Equal(before, await Directory.GetProviderSettingsAsync(AccountId.Parse(Account), created.Value.Arn));
+        Assert.Null(await Directory.GetProviderSettingsAsync(AccountId.Parse("999988887777"), created.Value.Arn));
+        Assert.Equal(0, changed);
+    }
+
+    [Fact]
+    public async Task UpdateProviderSettingsAsync_OwnProvider_StoresAndRaisesChanged()
+    {
+        // Arrange
+        var created = await Service.RegisterOidcAsync(Account, CreateOidcInput());
+        Assert.True(created.Succeeded, created.Error?.Message);
+        var changed = 0;
+        Directory.Changed += () => Interlocked.Increment(ref changed);
+
+        // Act
+        var updated = await Directory.UpdateProviderSettingsAsync(AccountId.Parse(Account), created.Value.Arn, """{"displayName":"Renamed"}""");
+
+        // Assert
+        Assert.True(updated.Succeeded);
+        Assert.Equal("""{"displayName":"Renamed"}""", await Directory.GetProviderSettingsAsync(AccountId.Parse(Account), created.Value.Arn));
+        Assert.Equal(1, changed);
+    }
+
+    [Fact]
+    public async Task TestDiscoveryAsync_LoopbackIssuer_ShowsIssuerAndJwksUri()
+    {
+        // Arrange
+        _idp.Respond(HttpStatusCode.OK, $$"""{"issuer":"{{LoopbackIssuer}}","jwks_uri":"{{LoopbackIssuer}}/certs"}""");
+
+        // Act
+        var result = await Service.TestDiscoveryAsync(LoopbackIssuer);
+
+        // Assert
+        Assert.True(result.Succeeded, result.Message);
+        Assert.Equal((LoopbackIssuer, LoopbackIssuer + "/certs"), (result.Issuer, result.JwksUri));
+        Assert.Equal(new Uri(LoopbackIssuer + "/.well-known/openid-configuration"), _idp.LastRequest);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.OK, """{"issuer":"http://127.0.0.1:5999/other","jwks_uri":"http://127.0.0.1:5999/certs"}""", "differs from")]
+    [InlineData(HttpStatusCode.OK, """{"issuer":"http://127.0.0.1:5999/realms/dev"}""", "lacks issuer or jwks_uri")]
+    [InlineData(HttpStatusCode.OK, "<html>", "not JSON")]
+    [InlineData(HttpStatusCode.NotFound, "", "HTTP 404")]
+    public async Task TestDiscoveryAsync_BadDocument_ExplainsWhy(HttpStatusCode status, string body, string message)
+    {
+        // Arrange
+        _idp.Respond(status, body);
+
+        // Act
+        var result = await Service.TestDiscoveryAsync(LoopbackIssuer);
+
+        // Assert
+        Assert.False(result.Succeeded);
+        Assert.Contains(message, result.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://idp.example.com")]
+    [InlineData("https://idp.example.com/?x=1")]
+    [InlineData("not a url")]
+    public async Task TestDiscoveryAsync_InvalidIssuer_RefusedWithoutFetching(string issuer)
+    {
+        // Act
+        var result = await Service.TestDiscoveryAsync(issuer);
+
+        // Assert
+        Assert.False(result.Succeeded);
+        Assert.NotNull(result.Message);
+        Assert.Null(_idp.LastRequest);
+    }
+
+    // The schemes re-sync in the background on IamDirectory.Changed; poll with a deadline instead of a fixed sleep.
+    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(25);
+        }
+
+        return await condition();
+    }
+
+    private static SamlProviderInput CreateSamlInput(X509Certificate2 certificate) => new()
+    {
+        Name = "Corp",
+        MetadataXml = Saml2AppFactory.Metadata("https://idp.test/metadata", certificate),
+        DisplayName = "Corporate SSO",
+        GroupsAttribute = "memberOf",
+        TrustMfa = true,
+    };
+
+    private static OidcProviderInput CreateOidcInput() => new()
+    {
+        IssuerUrl = LoopbackIssuer,
+        ClientIds = "sts-audience",
+        DisplayName = "Dev Keycloak",
+        SignInClientId = "portal",
+        ClientSecret = "s3cr3t-value-never-stored-in-clear",
+        GroupsClaim = "groups",
+        TrustMfa = true,
+    };
+
+    private static X509Certificate2 Certificate(string subject, DateTimeOffset notAfter)
+    {
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return request.CreateSelfSigned(notAfter.AddYears(-2), notAfter);
+    }
+
+    private sealed class StubHandler : HttpMessageHandler
+    {
+        private HttpStatusCode _status = HttpStatusCode.NotFound;
+        private string _body = string.Empty;
+
+        public Uri? LastRequest { get; private set; }
+
+        public void Respond(HttpStatusCode status, string body) => (_status, _body) = (status, body);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            LastRequest = request.RequestUri;
+            return Task.FromResult(new HttpResponseMessage(_status) { Content = new StringContent(_body, Encoding.UTF8, "application/json") });
+        }
+    }
+}

@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Portal.Authentication.Oidc;
+using Portal.Authentication.Saml2;
+using Portal.Core.Federation.Saml;
+using Portal.Core.Iam;
+using Portal.Core.Identity;
+using Portal.Core.Sts;
+
+namespace Portal.Services.Admin;
+
+/// <summary>
+/// What the identity-providers admin page does: list, register and delete SAML and OIDC providers per account, with
+/// their portal sign-in settings. Every change raises <see cref="IamDirectory.Changed"/>, on which
+/// ProviderSchemeSynchronizer re-syncs the sign-in schemes, so nothing else needs calling.
+/// </summary>
+public sealed class ProvidersAdminService(IamDirectory directory, OidcSignInSettingsCodec codec, IHttpClientFactory httpClients, TimeProvider time)
+{
+    /// <summary>Certificates expiring within this window are flagged.</summary>
+    public static readonly TimeSpan ExpiryWarning = TimeSpan.FromDays(30);
+
+    private static readonly TimeSpan DiscoveryTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>The accounts providers can live in.</summary>
+    public Task<IReadOnlyList<AccountInfo>> ListAccountsAsync(CancellationToken ct = default) => directory.ListAccountsAsync(ct);
+
+    /// <summary>The account's SAML then OIDC providers, with sign-in settings and (SAML) certificate expiry.</summary>
+    public async Task<IReadOnlyList<ProviderSummary>> ListProvidersAsync(string accountId, CancellationToken ct = default)
+    {
+        var account = AccountId.Parse(accountId);
+        var result = new List<ProviderSummary>();
+        foreach (var p in await directory.ListProvidersAsync(account, IamDirectory.SamlProviderKind, ct).ConfigureAwait(false))
+        {
+            var json = await directory.GetProviderSettingsAsync(account, p.Arn, ct).ConfigureAwait(false);
+            var preview = PreviewSaml(p.MetadataXml ?? string.Empty, out var error);
+            var settingsOk = SamlProviderSettings.TryParse(json, out var settings);
+            result.Add(new ProviderSummary(p, settings?.DisplayName, preview is not null && settingsOk, preview, error ?? (settingsOk ? null : "The sign-in settings are not valid JSON.")));
+        }
+
+        foreach (var p in await directory.ListProvidersAsync(account, IamDirectory.OidcProviderKind, ct).ConfigureAwait(false))
+        {
+            var settings = OidcSignInSettingsCodec.Read(await directory.GetProviderSettingsAsync(account, p.Arn, ct).ConfigureAwait(false));
+            result.Add(new ProviderSummary(p, settings?.DisplayName, settings?.SignInEnabled ?? false, null, settings is null ? "The sign-in settings are not valid JSON." : null));
+        }
+
+        return result;
+    }
+
+    /// <summary>Parses metadata for display; null with the parser's reason when it is not usable IdP metadata.</summary>
+    public SamlMetadataPreview? PreviewSaml(string metadataXml, out string? error) => PreviewSaml(metadataXml, time.GetUtcNow(), out error);
+
+    /// <summary>Parses metadata for display as of <paramref name="now"/> (expiry states are relative to it).</summary>
+    public static SamlMetadataPreview? PreviewSaml(string metadataXml, DateTimeOffset now, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(metadataXml);
+        if (!SamlMetadata.TryParse(metadataXml, out var metadata, out error))
+        {
+            return null;
+        }
+
+        var certificates = metadata.SigningCertificates.Select(c =>
+        {
+            var notAfter = new DateTimeOffset(c.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+            var state = notAfter <= now ? CertificateExpiryState.Expired
+                : notAfter - now <= ExpiryWarning ? CertificateExpiryState.ExpiringSoon
+                : CertificateExpiryState.Valid;
+            return new CertificateExpiry(c.Subject, c.Thumbprint, notAfter, state);
+        }).ToList();
+        return new SamlMetadataPreview(metadata.EntityId, metadata.SsoRedirectUrls.Concat(metadata.SsoPostUrls).ToList(), certificates);
+    }
+
+    /// <summary>Registers a SAML provider and stores its sign-in settings.</summary>
+    public async Task<StsOutcome<IdentityProviderInfo>> RegisterSamlAsync(string accountId, SamlProviderInput input, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var account = AccountId.Parse(accountId);
+        var created = await directory.CreateSamlProviderAsync(account, input.Name.Trim(), input.MetadataXml, ct).ConfigureAwait(false);
+        if (!created.Succeeded)
+        {
+            return created;
+        }
+
+        var settings = new SamlProviderSettings
+        {
+            DisplayName = Blank(input.DisplayName),
+            GroupsAttribute = Blank(input.GroupsAttribute),
+            TrustMfa = input.TrustMfa,
+            AllowIdpInitiated = input.AllowIdpInitiated,
+        };
+        var stored = await directory.UpdateProviderSettingsAsync(account, created.Value.Arn, settings.ToJson(), ct).ConfigureAwait(false);
+        return stored.Succeeded ? created : StsOutcome<IdentityProviderInfo>.Failure(stored.Error.Code, stored.Error.Message);
+    }
+
+    /// <summary>Registers an OIDC provider; its client secret is stored encrypted (<see cref="OidcSignInSettingsCodec"/>).</summary>
+    public async Task<StsOutcome<IdentityProviderInfo>> RegisterOidcAsync(string accountId, OidcProviderInput input, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var account = AccountId.Parse(accountId);
+        var created = await directory.CreateOidcProviderAsync(account, input.IssuerUrl.Trim(), input.ParsedClientIds(), input.ParsedThumbprints(), ct).ConfigureAwait(false);
+        if (!created.Succeeded)
+        {
+            return created;
+        }
+
+        var settings = new OidcSignInSettings
+        {
+            DisplayName = Blank(input.DisplayName),
+            ClientId = Blank(input.SignInClientId),
+            GroupsClaim = Blank(input.GroupsClaim),
+            TrustMfa = input.TrustMfa,
+        };
+        var json = codec.Write(settings, string.IsNullOrEmpty(input.ClientSecret) ? null : input.ClientSecret);
+        var stored = await directory.UpdateProviderSettingsAsync(account, created.Value.Arn, json, ct).ConfigureAwait(false);
+        return stored.Succeeded ? created : StsOutcome<IdentityProviderInfo>.Failure(stored.Error.Code, stored.Error.Message);
+    }
+
+    /// <summary>Deletes a provider; its sign-in scheme disappears and roles trusting it can no longer be assumed through it.</summary>
+    public Task<StsOutcome<bool>> DeleteProviderAsync(string accountId, string arn, CancellationToken ct = default) =>
+        directory.DeleteProviderAsync(AccountId.Parse(accountId), arn, ct);
+
+    /// <summary>
+    /// Fetches <c>&lt;issuer&gt;/.well-known/openid-configuration</c> (OpenID Connect Discovery 1.0 §4) through the outbound
+    /// client of <see cref="OidcOutboundRules"/> (SECURITY-CASES 78), with a short timeout.
+    /// </summary>
+    public async Task<DiscoveryResult> TestDiscoveryAsync(string issuerUrl, CancellationToken ct = default)
+    {
+        var issuer = (issuerUrl ?? string.Empty).Trim();
+        if (IssuerUrlError(issuer) is { } invalid)
+        {
+            return new DiscoveryResult(false, null, null, invalid);
+        }
+
+        var uri = new Uri(issuer);
+        var client = httpClients.CreateClient(NamesLoopback(uri) ? OidcSignInDefaults.LoopbackHttpClientName : OidcSignInDefaults.HttpClientName);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(DiscoveryTimeout);
+        try
+        {
+            using var response = await client.GetAsync(new Uri(issuer.TrimEnd('/') + "/.well-known/openid-configuration"), timeout.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return new DiscoveryResult(false, null, null, string.Create(CultureInfo.InvariantCulture, $"The discovery document answered HTTP {(int)response.StatusCode}."));
+            }
+
+            await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: timeout.Token).ConfigureAwait(false);
+            var found = Text(doc.RootElement, "issuer");
+            var jwks = Text(doc.RootElement, "jwks_uri");
+            if (found is null || jwks is null)
+            {
+                return new DiscoveryResult(false, found, jwks, "The discovery document lacks issuer or jwks_uri.");
+            }
+
+            // Discovery §4.3: the issuer in the document must be identical to the URL it was fetched for, or tokens will not validate.
+            return string.Equals(found, issuer, StringComparison.Ordinal)
+                ? new DiscoveryResult(true, found, jwks, null)
+                : new DiscoveryResult(false, found, jwks, $"The document's issuer \"{found}\" differs from \"{issuer}\"; enter it exactly.");
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new DiscoveryResult(false, null, null, "The issuer did not answer within 5 seconds.");
+        }
+        catch (HttpRequestException ex)
+        {
+            return new DiscoveryResult(false, null, null, "Could not reach the issuer: " + ex.Message);
+        }
+        catch (JsonException)
+        {
+            return new DiscoveryResult(false, null, null, "The discovery document is not JSON.");
+        }
+    }
+
+    /// <summary>Why an issuer URL cannot be registered (https, or http on a loopback host; no query, fragment or user info), or null.</summary>
+    public static string? IssuerUrlError(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.UserInfo.Length > 0 || url.Contains('?', StringComparison.Ordinal) || url.Contains('#', StringComparison.Ordinal))
+        {
+            return "Enter an absolute URL without query, fragment or user name, e.g. https://idp.example.com.";
+        }
+
+        // STS-SPEC §7.10: http only for a loopback issuer (local development).
+        return uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && NamesLoopback(uri))
+            ? null
+            : "The issuer must use https (http only on localhost or a loopback address).";
+    }
+
+    private static bool NamesLoopback(Uri uri) =>
+        uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+
+    private static string? Text(JsonElement root, string name) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+}
