@@ -4,6 +4,7 @@ using Portal.Authentication.Local;
 using Portal.Components;
 using Portal.Hosting;
 using Portal.Services;
+using Portal.Services.SelfService;
 using Portal.Sts;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -23,6 +24,7 @@ builder.AddPortalOidc();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 builder.Services.AddSingleton<PortalStatusService>();
+builder.Services.AddPortalSelfService();
 
 var app = builder.Build();
 
