@@ -96,6 +96,22 @@ public sealed class MyRolesTests : SelfServiceComponentTest
     }
 
     [Fact]
+    public async Task Favourites_StoredInBrowser_ListedFirstWithPressedStar()
+    {
+        // Arrange
+        var alpha = await H.CreateRoleAsync("alpha", Trust());
+        var zulu = await H.CreateRoleAsync("zulu", Trust());
+        JSInterop.Setup<string[]?>("portal.readFavouriteRoles").SetResult([zulu.Arn]);
+
+        // Act
+        var page = await RenderSignedInAsync();
+
+        // Assert
+        page.WaitForAssertion(() => Assert.Equal([zulu.Arn, alpha.Arn], page.FindAll("[data-testid=role]").Select(r => r.GetAttribute("data-role-arn"))));
+        Assert.Equal("true", page.Find(RoleSelector(zulu.Arn) + " [data-testid=favourite]").GetAttribute("aria-pressed"));
+    }
+
+    [Fact]
     public async Task GetCredentials_AdmittedRole_ShowsCredentialsForTheAssumedRole()
     {
         // Arrange
