@@ -6,6 +6,7 @@ using Portal.Components;
 using Portal.Hosting;
 using Portal.Services;
 using Portal.Services.Admin;
+using Portal.Services.SelfService;
 using Portal.Sts;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -28,6 +29,7 @@ builder.Services.AddSingleton<PortalStatusService>();
 builder.Services.AddPortalAdminRoles();
 builder.Services.AddPortalAdminConsole();
 builder.Services.AddPortalAdminProviders();
+builder.Services.AddPortalSelfService();
 
 var app = builder.Build();
 

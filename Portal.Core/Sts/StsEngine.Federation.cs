@@ -220,27 +220,7 @@ public sealed partial class StsEngine
         }
 
         var now = _time.GetUtcNow();
-        var ctx = new RequestContext(action, roleArn) { Principal = PolicyPrincipal.Federated(subject.ProviderArn) };
-        ConditionKeys.AddRequestKeys(ctx, info, now);
-        ctx.Set("aws:PrincipalType", "WebIdentityUser");
-        ctx.Set("aws:FederatedProvider", subject.ProviderArn);
-        ctx.Set("aws:MultiFactorAuthPresent", subject.MultiFactor ? "true" : "false");
-        ctx.Set("sts:RoleSessionName", subject.SessionName);
-        if (subject.SourceIdentity is not null)
-        {
-            ctx.Set("sts:SourceIdentity", subject.SourceIdentity);
-        }
-
-        foreach (var (k, vals) in subject.Keys)
-        {
-            ctx.Set(k, vals);
-        }
-
-        AddTagKeys(ctx, subject.Tags, subject.TransitiveTagKeys);
-        foreach (var t in role.Role.Tags)
-        {
-            ctx.Set("aws:ResourceTag/" + t.Key, t.Value);
-        }
+        var ctx = FederatedTrustContext(action, subject, roleArn, role.Role, info, now);
 
         // Trust policies are evaluated on their own for Federated principals: there is no caller identity policy.
         var trust = new NamedPolicy("trust policy of " + roleArn, role.TrustPolicy);
@@ -297,6 +277,37 @@ public sealed partial class StsEngine
         }
 
         return (issued.Value, new AssumedRoleUser(template.PrincipalId, template.Arn), packed, template.SourceIdentity);
+    }
+
+    /// <summary>
+    /// The trust-policy request context of a Federated principal (STS-SPEC §7.9): shared by issuance and by the portal's
+    /// "which roles admit me" evaluation, so both see the same keys.
+    /// </summary>
+    private static RequestContext FederatedTrustContext(string action, FederatedSubject subject, string roleArn, RoleInfo role, RequestInfo info, DateTimeOffset now)
+    {
+        var ctx = new RequestContext(action, roleArn) { Principal = PolicyPrincipal.Federated(subject.ProviderArn) };
+        ConditionKeys.AddRequestKeys(ctx, info, now);
+        ctx.Set("aws:PrincipalType", "WebIdentityUser");
+        ctx.Set("aws:FederatedProvider", subject.ProviderArn);
+        ctx.Set("aws:MultiFactorAuthPresent", subject.MultiFactor ? "true" : "false");
+        ctx.Set("sts:RoleSessionName", subject.SessionName);
+        if (subject.SourceIdentity is not null)
+        {
+            ctx.Set("sts:SourceIdentity", subject.SourceIdentity);
+        }
+
+        foreach (var (k, vals) in subject.Keys)
+        {
+            ctx.Set(k, vals);
+        }
+
+        AddTagKeys(ctx, subject.Tags, subject.TransitiveTagKeys);
+        foreach (var t in role.Tags)
+        {
+            ctx.Set("aws:ResourceTag/" + t.Key, t.Value);
+        }
+
+        return ctx;
     }
 
     /// <summary>SubjectType: the NameID format with the SAML 2.0 prefix removed (STS-SPEC §1.2); saml:sub_type.</summary>

@@ -19,3 +19,22 @@ window.portal.downloadText = function (fileName, text, contentType) {
   link.remove();
   setTimeout(function () { URL.revokeObjectURL(url); }, 0);
 };
+
+// "My roles" favourites: role ARNs kept in this browser only (localStorage), never on the server.
+window.portal.readFavouriteRoles = function () {
+  try {
+    const list = JSON.parse(localStorage.getItem("portal.favouriteRoles") || "[]");
+    return Array.isArray(list) ? list.filter(function (x) { return typeof x === "string"; }) : [];
+  } catch (e) {
+    return [];
+  }
+};
+
+window.portal.writeFavouriteRoles = function (arns) {
+  localStorage.setItem("portal.favouriteRoles", JSON.stringify(arns || []));
+};
+
+// Opens a portal URL in a new tab without giving it a handle on this one.
+window.portal.openInNewTab = function (url) {
+  window.open(url, "_blank", "noopener");
+};
