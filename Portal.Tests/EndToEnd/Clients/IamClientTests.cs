@@ -11,8 +11,8 @@ namespace Portal.Tests.EndToEnd.Clients;
 /// trust and role policies and a virtual MFA device through IAM, then AssumeRole, role chaining through profile
 /// configuration (role_arn + source_profile), GetSessionToken with an oathtool TOTP code, GetFederationToken, and the
 /// rejections that need IAM-made principals: an untrusted caller and a revoked session (SECURITY-CASES 93).
-/// The .NET SDK has no IAM client here (AWSSDK.IdentityManagement is not on the registry), so its test bootstraps
-/// through the JS client and exercises the STS side in-process.
+/// The .NET SDK has no IAM client here (AWSSDK.IdentityManagement is not on the registry), so its tests bootstrap
+/// through the JS client and exercise the STS side in-process, including a role chain resolved from profiles.
 /// </summary>
 [Collection(RealClientsGroup.Name)]
 public sealed class IamClientTests : IDisposable
@@ -63,6 +63,60 @@ public sealed class IamClientTests : IDisposable
         Assert.Equal($"arn:aws:sts::{PortalProcessFixture.AccountId}:assumed-role/{setup.RoleBName}/dotnet-b", chainedIdentity.Arn);
         Assert.Equal("AccessDenied", untrusted.ErrorCode);
         Assert.Equal(setup.UserArn, mfaIdentity.Arn);
+    }
+
+    [Fact]
+    public async Task DotNetSdk_RoleChainThroughProfileConfiguration_Works()
+    {
+        // Arrange: the user's keys and two chained role profiles (role_arn + source_profile, endpoint_url) in a shared
+        // credentials file of this test's sandbox; the SDK resolves the chain itself.
+        var setup = await BootstrapAsync(_sandbox.Js(), "dotnet-profile");
+        var file = Path.Combine(_sandbox.Root, "dotnet-credentials");
+        await File.WriteAllTextAsync(file, $"""
+            [base]
+            aws_access_key_id = {setup.UserKeys.AccessKeyId}
+            aws_secret_access_key = {setup.UserKeys.SecretAccessKey}
+            region = {PortalProcessFixture.Region}
+            endpoint_url = {_portal.Endpoint}
+
+            [role-a]
+            role_arn = {setup.RoleAArn}
+            source_profile = base
+            role_session_name = dotnet-profile-a
+            region = {PortalProcessFixture.Region}
+            endpoint_url = {_portal.Endpoint}
+
+            [role-b]
+            role_arn = {setup.RoleBArn}
+            source_profile = role-a
+            role_session_name = dotnet-profile-b
+            region = {PortalProcessFixture.Region}
+            endpoint_url = {_portal.Endpoint}
+
+            """);
+        var store = new Amazon.Runtime.CredentialManagement.CredentialProfileStoreChain(file);
+
+        // The SDK's own STS client behind a role_arn profile finds the endpoint through AWS_ENDPOINT_URL_STS (as users
+        // configure it); the variable is process-wide, so it is set only for this step. Every other AWS SDK client in the
+        // suite sets ServiceURL explicitly and runs in this same (sequential) collection.
+        var previous = Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL_STS");
+        GetCallerIdentityResponse identity;
+        try
+        {
+            Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_STS", _portal.Endpoint);
+
+            // Act
+            Assert.True(store.TryGetAWSCredentials("role-b", out var credentials), "profile role-b not resolved");
+            using var client = new AmazonSecurityTokenServiceClient(credentials, new AmazonSecurityTokenServiceConfig { ServiceURL = _portal.Endpoint, AuthenticationRegion = PortalProcessFixture.Region, MaxErrorRetry = 0 });
+            identity = await client.GetCallerIdentityAsync(new GetCallerIdentityRequest());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_STS", previous);
+        }
+
+        // Assert: role-b's session, obtained through role-a's session, both from Portal.
+        Assert.Equal($"arn:aws:sts::{PortalProcessFixture.AccountId}:assumed-role/{setup.RoleBName}/dotnet-profile-b", identity.Arn);
     }
 
     private async Task FullJourneyAsync(IExternalClient client, string tag)
