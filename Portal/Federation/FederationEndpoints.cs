@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Portal.Core.Credentials;
@@ -139,6 +140,25 @@ public static partial class FederationEndpoints
             return TextError(new StsError(StsErrorCode.InvalidParameterValue, "Issuer must be a path on this portal or a URL on an allowed origin."));
         }
 
+        // SECURITY-CASES 97e (login CSRF): a link arriving from another site could plant someone else's session in this
+        // browser, so such navigations first show who the session is and need a deliberate, antiforgery-protected POST.
+        // The portal's own "Open console" (a same-origin navigation) goes straight through, as does the confirmation.
+        var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
+        if (HttpMethods.IsPost(http.Request.Method))
+        {
+            if (!await antiforgery.IsRequestValidAsync(http).ConfigureAwait(false))
+            {
+                return TextError(new StsError(StsErrorCode.AccessDenied, "The sign-in confirmation is invalid or has expired. Open the sign-in link again."));
+            }
+        }
+        else if (!string.Equals(http.Request.Headers["Sec-Fetch-Site"].ToString(), "same-origin", StringComparison.Ordinal))
+        {
+            var peek = await signin.PeekAsync(p.GetValueOrDefault("SigninToken"), ct).ConfigureAwait(false);
+            return peek.Succeeded
+                ? ConfirmationPage(antiforgery.GetAndStoreTokens(http), peek.Value, p)
+                : TextError(peek.Error);
+        }
+
         var outcome = await signin.RedeemAsync(p.GetValueOrDefault("SigninToken"), ct).ConfigureAwait(false);
         if (!outcome.Succeeded)
         {
@@ -171,6 +191,34 @@ public static partial class FederationEndpoints
 
         // Delivered by 302 only: no page that carries the token in links (SECURITY-CASES 99).
         return Results.Redirect(location);
+    }
+
+    /// <summary>The "you are signing in as …" page: the token travels only in a POST form field, never in a link (case 99).</summary>
+    private static IResult ConfirmationPage(AntiforgeryTokenSet tokens, SessionClaims claims, IReadOnlyDictionary<string, string> p)
+    {
+        static string E(string? value) => System.Net.WebUtility.HtmlEncode(value ?? string.Empty);
+        var issuer = p.GetValueOrDefault("Issuer");
+        var html = $"""
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>Sign in to the console</title></head>
+            <body style="font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;line-height:1.5">
+            <main>
+            <h1>Sign in to the console?</h1>
+            <p>You are about to sign in to the console as <strong id="signin-arn">{E(claims.Arn)}</strong>
+            (account {E(claims.AccountId)}), until {E(claims.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture))}.</p>
+            <p>Continue only if you asked for this sign-in link yourself.</p>
+            <form method="post" action="{FederationPath}">
+              <input type="hidden" name="{E(tokens.FormFieldName)}" value="{E(tokens.RequestToken)}">
+              <input type="hidden" name="Action" value="login">
+              <input type="hidden" name="SigninToken" value="{E(p.GetValueOrDefault("SigninToken"))}">
+              <input type="hidden" name="Destination" value="{E(p.GetValueOrDefault("Destination"))}">
+              {(string.IsNullOrEmpty(issuer) ? string.Empty : $"<input type=\"hidden\" name=\"Issuer\" value=\"{E(issuer)}\">")}
+              <button type="submit" id="signin-continue">Continue</button>
+              <a href="/">Cancel</a>
+            </form>
+            </main></body></html>
+            """;
+        return Results.Content(html, "text/html; charset=utf-8");
     }
 
     private static async Task<IResult> ConsoleAsync(HttpContext http, ConsoleSigninService signin, StsEngine engine, CancellationToken ct)

@@ -160,6 +160,32 @@ public sealed class ConsoleSigninService
     }
 
     /// <summary>
+    /// Reads a sign-in token without redeeming it, for the "you are signing in as …" confirmation (SECURITY-CASES 97e):
+    /// the token must open, be within its 15 minutes and its credentials must still verify. Nothing is consumed.
+    /// </summary>
+    public async Task<StsOutcome<SessionClaims>> PeekAsync(string? signinToken, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(signinToken))
+        {
+            return new StsError(StsErrorCode.MissingParameter, "The request must contain the parameter SigninToken.");
+        }
+
+        if (_codec.Open(signinToken) is not { } payload)
+        {
+            return new StsError(StsErrorCode.AccessDenied, "The sign-in token is invalid.");
+        }
+
+        var now = _time.GetUtcNow();
+        if (now < payload.IssuedAt - ClockTolerance || now - payload.IssuedAt > SigninTokenLifetime)
+        {
+            return new StsError(StsErrorCode.ExpiredToken, "The sign-in token has expired. Request a new one.");
+        }
+
+        var verification = await _verifier.VerifyAsync(payload.AccessKeyId, payload.SessionToken, cancellationToken).ConfigureAwait(false);
+        return verification.IsValid ? verification.Claims : verification.ToStsError()!;
+    }
+
+    /// <summary>
     /// Checks a console session on a request: it has not reached <paramref name="consoleExpiresAt"/> and its credentials
     /// still verify (not expired, not revoked). Returns the current session claims for permission evaluation.
     /// </summary>

@@ -448,6 +448,66 @@ public sealed class FederationEndpointsTests : IClassFixture<FederationHost>
         }
     }
 
+    [Fact]
+    public async Task Login_FromAnotherSite_ShowsWhoTheSessionIsAndConsumesNothing()
+    {
+        // Arrange (SECURITY-CASES 97e: login CSRF)
+        var creds = await _host.AssumeRoleAsync();
+        var token = await SigninTokenAsync(creds);
+        var browser = _host.CreateBrowser(sameOrigin: false);
+
+        // Act
+        var response = await browser.GetAsync(LoginUri(token, "/console"));
+        var page = await response.Content.ReadAsStringAsync();
+
+        // Assert: a confirmation naming the ARN, no console cookie, no redirect; the token is still usable.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(creds.Arn, page, StringComparison.Ordinal);
+        Assert.Contains("method=\"post\"", page, StringComparison.Ordinal);
+        Assert.Null(response.Headers.Location);
+        Assert.False(SetsConsoleCookie(response));
+        Assert.Equal(HttpStatusCode.Found, (await _host.CreateBrowser().GetAsync(LoginUri(token, "/console"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Login_ConfirmedWithItsForm_SignsInAndRedirects()
+    {
+        // Arrange
+        var creds = await _host.AssumeRoleAsync();
+        var token = await SigninTokenAsync(creds);
+        var browser = _host.CreateBrowser(sameOrigin: false);
+        var page = await (await browser.GetAsync(LoginUri(token, "/console"))).Content.ReadAsStringAsync();
+        var fields = System.Text.RegularExpressions.Regex.Matches(page, "<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">")
+            .ToDictionary(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value), m => System.Net.WebUtility.HtmlDecode(m.Groups[2].Value));
+
+        // Act
+        using var form = new FormUrlEncodedContent(fields);
+        var response = await browser.PostAsync(new Uri("/federation", UriKind.Relative), form);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Found, response.StatusCode);
+        Assert.Equal("/console", response.Headers.Location!.OriginalString);
+        Assert.True(SetsConsoleCookie(response));
+    }
+
+    [Fact]
+    public async Task Login_PostWithoutAntiforgeryToken_IsRefusedAndConsumesNothing()
+    {
+        // Arrange: a forged cross-site form post of the login.
+        var creds = await _host.AssumeRoleAsync();
+        var token = await SigninTokenAsync(creds);
+        var browser = _host.CreateBrowser(sameOrigin: false);
+
+        // Act
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["Action"] = "login", ["SigninToken"] = token, ["Destination"] = "/console" });
+        var response = await browser.PostAsync(new Uri("/federation", UriKind.Relative), form);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.False(SetsConsoleCookie(response));
+        Assert.Equal(HttpStatusCode.Found, (await _host.CreateBrowser().GetAsync(LoginUri(token, "/console"))).StatusCode);
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------------------
 
     private static Uri SigninTokenUri(string sessionJson, string extra = "") =>

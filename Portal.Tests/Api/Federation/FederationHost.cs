@@ -59,12 +59,20 @@ public sealed class FederationHost : IDisposable
     public IServiceProvider Services => App.Services;
 
     /// <summary>A browser: https, cookies kept, redirects not followed.</summary>
-    public HttpClient CreateBrowser() => App.CreateClient(new WebApplicationFactoryClientOptions
+    public HttpClient CreateBrowser(bool sameOrigin = true)
     {
-        AllowAutoRedirect = false,
-        HandleCookies = true,
-        BaseAddress = new Uri("https://localhost"),
-    });
+        var client = App.CreateClient(new WebApplicationFactoryClientOptions
+        {
+            AllowAutoRedirect = false,
+            HandleCookies = true,
+            BaseAddress = new Uri("https://localhost"),
+        });
+
+        // What a browser sends when the navigation starts on a portal page (e.g. "Open console"); a link followed from
+        // another site says "cross-site" and gets the sign-in confirmation first (SECURITY-CASES 97e).
+        client.DefaultRequestHeaders.Add("Sec-Fetch-Site", sameOrigin ? "same-origin" : "cross-site");
+        return client;
+    }
 
     /// <summary>A fresh user with a key and a role that trusts the user, with <paramref name="rolePolicy"/> inline when given.</summary>
     internal async Task<(NewAccessKey UserKey, RoleInfo Role)> CreateUserAndRoleAsync(string? rolePolicy = null)
