@@ -83,8 +83,19 @@ public sealed partial class IamApi
             return Task.FromResult(StsOutcome<string>.Failure(StsErrorCode.InvalidAction, $"Could not find operation {action} for version {StsApi.IamVersion}"));
         }
 
+        // Tags on these resources are not stored here yet: refuse them clearly rather than accept and drop them.
+        if (UntaggableActions.Contains(action) && parameters.Names.Any(n => n.StartsWith("Tags.member.", StringComparison.Ordinal)))
+        {
+            return Task.FromResult(StsOutcome<string>.Failure(StsErrorCode.InvalidInput, $"Tags are not supported on {action} by this service; tag users and roles instead."));
+        }
+
         return handler(this, new IamRequest(action, parameters, caller, info, AccountId.Parse(caller.AccountId), ct));
     }
+
+    private static readonly HashSet<string> UntaggableActions = new(StringComparer.Ordinal)
+    {
+        "CreatePolicy", "CreateSAMLProvider", "CreateOpenIDConnectProvider", "CreateVirtualMFADevice",
+    };
 
     /// <summary>Null when the caller may perform <c>iam:ACTION</c> on <paramref name="resource"/>; the AccessDenied error otherwise.</summary>
     private Task<StsError?> DeniedAsync(IamRequest r, string resource) =>

@@ -204,6 +204,21 @@ public sealed class IamRoleApiTests : IClassFixture<PortalAppFactory>
     }
 
     [Fact]
+    public async Task CreatePolicy_WithTags_IsInvalidInputAndCreatesNothing()
+    {
+        // Arrange: tags on managed policies are not stored by this service, so they are refused, not silently dropped.
+        var name = IamApiClient.Unique("tagged");
+
+        // Act
+        var r = await _api.CallAsRootAsync("CreatePolicy", ("PolicyName", name), ("PolicyDocument", Permissions), ("Tags.member.1.Key", "env"), ("Tags.member.1.Value", "prod"));
+        var get = await _api.CallAsRootAsync("GetPolicy", ("PolicyArn", $"{AccountArn}:policy/{name}"));
+
+        // Assert
+        r.AssertError(400, "InvalidInput");
+        get.AssertError(404, "NoSuchEntity");
+    }
+
+    [Fact]
     public async Task GetPolicy_Unknown_IsNoSuchEntity()
     {
         // Act
