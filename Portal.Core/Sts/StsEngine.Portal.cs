@@ -86,25 +86,8 @@ public sealed partial class StsEngine
                 continue;
             }
 
-            var trust = new NamedPolicy("trust policy of " + listed.Arn, role.TrustPolicy);
-            async Task<bool> AllowsAsync(bool mfa)
-            {
-                var ctx = BuildContext(caller, info, AssumeRoleAction, listed.Arn, now);
-                if (mfa)
-                {
-                    ctx.Set("aws:MultiFactorAuthPresent", "true");
-                    ctx.Set("aws:MultiFactorAuthAge", 0.ToString(CultureInfo.InvariantCulture));
-                }
-
-                ctx.Set("sts:RoleSessionName", sessionName);
-                foreach (var t in role.Role.Tags)
-                {
-                    ctx.Set("aws:ResourceTag/" + t.Key, t.Value);
-                }
-
-                var decision = await AuthorizeAsync(caller, ctx, trust, isTrust: true, role.Role.AccountId, ct).ConfigureAwait(false);
-                return decision.Allowed;
-            }
+            async Task<bool> AllowsAsync(bool mfa) =>
+                (await UserTrustDecisionAsync(caller, role, sessionName, mfa, externalId: null, info, now, ct).ConfigureAwait(false)).Allowed;
 
             var withoutMfa = await AllowsAsync(false).ConfigureAwait(false);
             if (withoutMfa || await AllowsAsync(true).ConfigureAwait(false))
@@ -114,6 +97,73 @@ public sealed partial class StsEngine
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Simulates <c>sts:AssumeRole</c> of a role by an IAM user (administrators' "simulate assume"), with the request
+    /// context AssumeRoleAsync builds; nothing is issued or audited. Null when the role does not exist.
+    /// </summary>
+    public async Task<AuthorizationDecision?> SimulateAssumeRoleAsync(Caller caller, string roleArn, bool multiFactor, string? externalId, RequestInfo info, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(info);
+        var role = await _policies.GetRoleAsync(roleArn, ct).ConfigureAwait(false);
+        return role is null
+            ? null
+            : await UserTrustDecisionAsync(caller, role, "simulation", multiFactor, externalId, info, _time.GetUtcNow(), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Simulates a federated person's assumption of a role (<paramref name="subject"/>'s provider and condition keys), with
+    /// the request context AssumeFederatedAsync builds, including <c>sts:SetSourceIdentity</c> when the subject carries a
+    /// source identity. Returns the decision of the action and, when that allows, of the extra action. Null when the
+    /// role does not exist.
+    /// </summary>
+    public async Task<(PolicyDecision Decision, PolicyDecision? SourceIdentity)?> SimulateFederatedAsync(string action, FederatedSubject subject, string roleArn, RequestInfo info, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        ArgumentNullException.ThrowIfNull(info);
+        var role = await _policies.GetRoleAsync(roleArn, ct).ConfigureAwait(false);
+        if (role is null)
+        {
+            return null;
+        }
+
+        var trust = new NamedPolicy("trust policy of " + roleArn, role.TrustPolicy);
+        var ctx = FederatedTrustContext(action, subject, roleArn, role.Role, info, _time.GetUtcNow());
+        var decision = PolicyEvaluator.Evaluate([trust], ctx);
+        if (decision.Effect != PolicyEffect.Allow || subject.SourceIdentity is null)
+        {
+            return (decision, null);
+        }
+
+        ctx.Action = "sts:SetSourceIdentity";
+        return (decision, PolicyEvaluator.Evaluate([trust], ctx));
+    }
+
+    /// <summary>The trust decision for an IAM user calling sts:AssumeRole, as AssumeRoleAsync evaluates it.</summary>
+    private async Task<AuthorizationDecision> UserTrustDecisionAsync(Caller caller, RoleSnapshot role, string sessionName, bool multiFactor, string? externalId, RequestInfo info, DateTimeOffset now, CancellationToken ct)
+    {
+        var ctx = BuildContext(caller, info, AssumeRoleAction, role.Role.Arn, now);
+        if (multiFactor)
+        {
+            ctx.Set("aws:MultiFactorAuthPresent", "true");
+            ctx.Set("aws:MultiFactorAuthAge", 0.ToString(CultureInfo.InvariantCulture));
+        }
+
+        ctx.Set("sts:RoleSessionName", sessionName);
+        if (!string.IsNullOrEmpty(externalId))
+        {
+            ctx.Set("sts:ExternalId", externalId);
+        }
+
+        foreach (var t in role.Role.Tags)
+        {
+            ctx.Set("aws:ResourceTag/" + t.Key, t.Value);
+        }
+
+        var trust = new NamedPolicy("trust policy of " + role.Role.Arn, role.TrustPolicy);
+        return await AuthorizeAsync(caller, ctx, trust, isTrust: true, role.Role.AccountId, ct).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ namespace Portal.Services.Admin;
 /// What the administrator role pages do: roles per account, their permission and trust policies, and "who can assume
 /// this role" answered with the engine's own <see cref="PolicyEvaluator"/> (STYLE I.1: pages call this, never a DbContext).
 /// </summary>
-public sealed class RolesAdminService(IamDirectory directory, PolicySource policies)
+public sealed class RolesAdminService(IamDirectory directory, StsEngine engine)
 {
     /// <summary>The accounts roles can live in.</summary>
     public Task<IReadOnlyList<AccountInfo>> ListAccountsAsync(CancellationToken ct = default) => directory.ListAccountsAsync(ct);
@@ -176,33 +176,20 @@ public sealed class RolesAdminService(IamDirectory directory, PolicySource polic
     {
         ArgumentNullException.ThrowIfNull(role);
         ArgumentNullException.ThrowIfNull(keys);
-        var trust = await TrustOfAsync(role, ct).ConfigureAwait(false);
-        if (trust is null)
+        var action = providerArn.Contains(":saml-provider/", StringComparison.Ordinal) ? "sts:AssumeRoleWithSAML" : "sts:AssumeRoleWithWebIdentity";
+
+        // The portal sets SourceIdentity on every issuance, so sts:SetSourceIdentity must be allowed as well (STS-SPEC §7.7).
+        var subject = new StsEngine.FederatedSubject(providerArn, "simulation", "simulation", [], [], "simulation", multiFactor, keys, null, null);
+        var simulated = await engine.SimulateFederatedAsync(action, subject, role.Arn, new RequestInfo(), ct).ConfigureAwait(false);
+        if (simulated is not { } result)
         {
             return new AssumeSimulation(false, "The role no longer exists.", null);
         }
 
-        var action = providerArn.Contains(":saml-provider/", StringComparison.Ordinal) ? "sts:AssumeRoleWithSAML" : "sts:AssumeRoleWithWebIdentity";
-        var ctx = new RequestContext(action, role.Arn) { Principal = PolicyPrincipal.Federated(providerArn) };
-        ctx.Set("aws:PrincipalType", "WebIdentityUser");
-        ctx.Set("aws:FederatedProvider", providerArn);
-        ctx.Set("aws:MultiFactorAuthPresent", multiFactor ? "true" : "false");
-        foreach (var (k, v) in keys)
+        var (decision, extra) = result;
+        if (decision.Effect == PolicyEffect.Allow && extra is { Effect: not PolicyEffect.Allow })
         {
-            ctx.Set(k, v);
-        }
-
-        AddResourceTags(ctx, role);
-        var decision = PolicyEvaluator.Evaluate([trust], ctx);
-        if (decision.Effect == PolicyEffect.Allow)
-        {
-            // The portal sets SourceIdentity on every issuance, so sts:SetSourceIdentity must be allowed as well (STS-SPEC §7.7).
-            ctx.Action = "sts:SetSourceIdentity";
-            var extra = PolicyEvaluator.Evaluate([trust], ctx);
-            if (extra.Effect != PolicyEffect.Allow)
-            {
-                return new AssumeSimulation(false, "Denied: the trust policy allows " + action + " but not sts:SetSourceIdentity, which the portal needs.", Describe(extra.DecidingStatement));
-            }
+            return new AssumeSimulation(false, "Denied: the trust policy allows " + action + " but not sts:SetSourceIdentity, which the portal needs.", Describe(extra.DecidingStatement));
         }
 
         return decision.Effect switch
@@ -245,59 +232,15 @@ public sealed class RolesAdminService(IamDirectory directory, PolicySource polic
 
     private async Task<AssumeSimulation> SimulateUserAsync(RoleInfo role, UserInfo user, bool multiFactor, string? externalId, CancellationToken ct)
     {
-        var trust = await TrustOfAsync(role, ct).ConfigureAwait(false);
-        if (trust is null)
+        // Exactly the evaluation StsEngine.AssumeRoleAsync performs for this user (one engine, no second copy of the rules).
+        var decision = await engine.SimulateAssumeRoleAsync(Caller.ForUser(user, null), role.Arn, multiFactor, externalId, new RequestInfo(), ct).ConfigureAwait(false);
+        if (decision is null)
         {
             return new AssumeSimulation(false, "The role no longer exists.", null);
         }
 
-        // The same keys StsEngine.AssumeRoleAsync sets for an IAM user caller (ConditionKeys.AddPrincipalKeys, STS-SPEC §7.9).
-        var ctx = new RequestContext("sts:AssumeRole", role.Arn) { Principal = PolicyPrincipal.Aws(user.AccountId, user.Arn, user.Id) };
-        ctx.Set("aws:PrincipalAccount", user.AccountId);
-        ctx.Set("aws:PrincipalArn", user.Arn);
-        ctx.Set("aws:PrincipalType", "User");
-        ctx.Set("aws:userid", user.Id);
-        ctx.Set("aws:username", user.Name);
-        foreach (var t in user.Tags)
-        {
-            ctx.Set("aws:PrincipalTag/" + t.Key, t.Value);
-        }
-
-        if (multiFactor)
-        {
-            ctx.Set("aws:MultiFactorAuthPresent", "true");
-            ctx.Set("aws:MultiFactorAuthAge", "0");
-        }
-
-        if (!string.IsNullOrEmpty(externalId))
-        {
-            ctx.Set("sts:ExternalId", externalId);
-        }
-
-        AddResourceTags(ctx, role);
-        var decision = PolicyEvaluator.Authorize(new AuthorizationRequest(ctx)
-        {
-            IdentityPolicies = await policies.GetUserPoliciesAsync(user.Id, user.Name, ct).ConfigureAwait(false),
-            ResourcePolicy = trust,
-            ResourcePolicyIsTrustPolicy = true,
-            IsCrossAccount = !string.Equals(user.AccountId, role.AccountId, StringComparison.Ordinal),
-        });
         var explanation = decision.Allowed ? "Allowed." : "Denied: " + decision.Reason + ".";
         return new AssumeSimulation(decision.Allowed, explanation, Describe(decision.DecidingStatement));
-    }
-
-    private async Task<NamedPolicy?> TrustOfAsync(RoleInfo role, CancellationToken ct)
-    {
-        var snapshot = await policies.GetRoleAsync(role.Arn, ct).ConfigureAwait(false);
-        return snapshot is null ? null : new NamedPolicy("trust policy of " + role.Arn, snapshot.TrustPolicy);
-    }
-
-    private static void AddResourceTags(RequestContext ctx, RoleInfo role)
-    {
-        foreach (var t in role.Tags)
-        {
-            ctx.Set("aws:ResourceTag/" + t.Key, t.Value);
-        }
     }
 
     private static string DescribeStatement(JsonElement s, string provider)
