@@ -289,27 +289,7 @@ public sealed class OidcKeySource
             return allowHttpOnLoopback;
         }
 
-        return !IsInternal(address);
-    }
-
-    private static bool IsInternal(IPAddress address)
-    {
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            var b = address.GetAddressBytes();
-            return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast
-                || (b[0] & 0xFE) == 0xFC // fc00::/7 unique local
-                || address.Equals(IPAddress.IPv6Any);
-        }
-
-        var v4 = address.GetAddressBytes();
-        return v4[0] == 0 // 0.0.0.0/8
-            || v4[0] == 10
-            || (v4[0] == 100 && (v4[1] & 0xC0) == 64) // 100.64.0.0/10 shared address space
-            || (v4[0] == 169 && v4[1] == 254) // link-local, cloud metadata
-            || (v4[0] == 172 && (v4[1] & 0xF0) == 16)
-            || (v4[0] == 192 && v4[1] == 168)
-            || v4[0] >= 224; // multicast and reserved
+        return !NetworkAddresses.IsInternal(address);
     }
 
     private static StsError Failure(string message) => new(StsErrorCode.IdpCommunicationError, message);

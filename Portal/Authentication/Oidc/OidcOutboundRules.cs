@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Portal.Core.Federation.Oidc;
 
 namespace Portal.Authentication.Oidc;
 
@@ -48,7 +49,7 @@ public static class OidcOutboundRules
             return allowLoopbackNames && NamesLoopback(requestedHost);
         }
 
-        return !IsInternal(address);
+        return !NetworkAddresses.IsInternal(address);
     }
 
     private static async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, bool allowLoopbackNames, CancellationToken ct)
@@ -80,26 +81,6 @@ public static class OidcOutboundRules
     private static bool NamesLoopback(string host) =>
         string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase)
         || (IPAddress.TryParse(host, out var literal) && IPAddress.IsLoopback(literal.IsIPv4MappedToIPv6 ? literal.MapToIPv4() : literal));
-
-    private static bool IsInternal(IPAddress address)
-    {
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            var b = address.GetAddressBytes();
-            return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast
-                || (b[0] & 0xFE) == 0xFC // fc00::/7 unique local, including the EC2 IPv6 metadata fd00:ec2::254
-                || address.Equals(IPAddress.IPv6Any);
-        }
-
-        var v4 = address.GetAddressBytes();
-        return v4[0] == 0 // 0.0.0.0/8
-            || v4[0] == 10
-            || (v4[0] == 100 && (v4[1] & 0xC0) == 64) // 100.64.0.0/10 shared address space
-            || (v4[0] == 169 && v4[1] == 254) // link-local, cloud metadata
-            || (v4[0] == 172 && (v4[1] & 0xF0) == 16)
-            || (v4[0] == 192 && v4[1] == 168)
-            || v4[0] >= 224; // multicast and reserved
-    }
 }
 
 /// <summary>An outbound OIDC connection refused by <see cref="OidcOutboundRules"/>.</summary>
