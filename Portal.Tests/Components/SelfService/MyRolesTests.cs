@@ -154,7 +154,7 @@ public sealed class MyRolesTests : SelfServiceComponentTest
         page.Find(RoleSelector(role.Arn) + " [data-testid=get-credentials]").Click();
 
         // Act
-        page.WaitForElement("input[data-testid=mfa-code]").Change(H.WrongCode(device));
+        page.WaitForElement("input[data-testid=mfa-code]").Input(H.WrongCode(device));
         page.Find("[data-testid=issue]").Click();
 
         // Assert
@@ -173,7 +173,7 @@ public sealed class MyRolesTests : SelfServiceComponentTest
         page.Find(RoleSelector(role.Arn) + " [data-testid=get-credentials]").Click();
 
         // Act
-        page.WaitForElement("input[data-testid=mfa-code]").Change(H.CodeAt(device, 0));
+        page.WaitForElement("input[data-testid=mfa-code]").Input(H.CodeAt(device, 0));
         page.Find("[data-testid=issue]").Click();
 
         // Assert
