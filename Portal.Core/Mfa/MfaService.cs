@@ -50,13 +50,32 @@ public sealed class MfaService
     /// only that user may enable the device. Fails with <c>ValidationError</c> for a bad name or path and
     /// <c>EntityAlreadyExists</c> when the serial number is taken.
     /// </summary>
+    public Task<StsOutcome<VirtualMfaDevice>> CreateVirtualDeviceAsync(
+        AccountId account,
+        string? userId,
+        string path,
+        string deviceName,
+        CancellationToken cancellationToken = default) =>
+        CreateVirtualDeviceAsync(account, userId, path, deviceName, userId ?? deviceName, cancellationToken);
+
+    /// <summary>
+    /// Creates a disabled virtual device like <see cref="CreateVirtualDeviceAsync(AccountId, string?, string, string, CancellationToken)"/>,
+    /// with <paramref name="accountLabel"/> (for example the person's e-mail) as the account name an authenticator app shows
+    /// in the otpauth URI; it is percent-encoded there (case 102f). A blank label is a <c>ValidationError</c>.
+    /// </summary>
     public async Task<StsOutcome<VirtualMfaDevice>> CreateVirtualDeviceAsync(
         AccountId account,
         string? userId,
         string path,
         string deviceName,
+        string accountLabel,
         CancellationToken cancellationToken = default)
     {
+        if (string.IsNullOrWhiteSpace(accountLabel))
+        {
+            return StsOutcome<VirtualMfaDevice>.Failure(StsErrorCode.ValidationError, "The account label must not be empty.");
+        }
+
         if (account.Value is null)
         {
             throw new ArgumentException("The account id is not initialised.", nameof(account));
@@ -99,12 +118,11 @@ public sealed class MfaService
                 "MFADevice entity at the same path and name already exists.");
         }
 
-        var label = userId ?? deviceName;
         return new VirtualMfaDevice(
             serialNumber,
             secret,
             Base32Encoding.ToString(secret),
-            OtpAuthUri.Build(_options.Issuer, label, secret),
+            OtpAuthUri.Build(_options.Issuer, accountLabel, secret),
             now);
     }
 
@@ -335,6 +353,37 @@ public sealed class MfaService
             ? NoSuchDevice<string>(serialNumber)
             : StsOutcome<string>.Failure(StsErrorCode.DeleteConflict, "MFA Device is in use and must be deactivated before it can be deleted.");
     }
+
+    /// <summary>
+    /// Removes the user's own device for good: deactivates it (dropping its recovery codes) and deletes it, so its serial
+    /// number can be enrolled again. The caller proves possession first (case 102c). Fails with <c>NoSuchEntity</c> for an
+    /// unknown or foreign device. Returns the removed serial number.
+    /// </summary>
+    public async Task<StsOutcome<string>> RemoveAsync(string serialNumber, string userId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        var record = await FindAsync(serialNumber, cancellationToken).ConfigureAwait(false);
+        if (record is null || !IsOwner(record, userId))
+        {
+            return NoSuchDevice<string>(serialNumber);
+        }
+
+        // DeleteVirtualMFADevice refuses a device in use, so an enabled one is deactivated first; a pending one is deleted as is.
+        if (record.Enabled)
+        {
+            var deactivated = await DeactivateAsync(serialNumber, userId, cancellationToken).ConfigureAwait(false);
+            if (!deactivated.Succeeded)
+            {
+                return deactivated.Error;
+            }
+        }
+
+        return await DeleteAsync(serialNumber, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The user's enabled device, or null when they have none.</summary>
+    public async Task<MfaDevice?> FindEnabledForUserAsync(string userId, CancellationToken cancellationToken = default) =>
+        (await ListForUserAsync(userId, cancellationToken).ConfigureAwait(false)).FirstOrDefault(d => d.Enabled);
 
     /// <summary>The devices owned by <paramref name="userId"/>, enabled or awaiting enablement.</summary>
     public async Task<IReadOnlyList<MfaDevice>> ListForUserAsync(string userId, CancellationToken cancellationToken = default)

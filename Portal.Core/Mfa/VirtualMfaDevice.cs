@@ -2,7 +2,7 @@ namespace Portal.Core.Mfa;
 
 /// <summary>
 /// A freshly created virtual MFA device with its seed, returned once by
-/// <see cref="MfaService.CreateVirtualDeviceAsync"/> (case 102d: nothing returns the seed afterwards).
+/// <c>MfaService.CreateVirtualDeviceAsync</c> (case 102d: nothing returns the seed afterwards).
 /// </summary>
 /// <param name="SerialNumber">The device ARN, used as <c>SerialNumber</c> in STS calls.</param>
 /// <param name="Secret">The raw 20-byte seed (case 102a).</param>

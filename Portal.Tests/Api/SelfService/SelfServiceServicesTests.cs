@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.Extensions.DependencyInjection;
 using OtpNet;
 using Portal.Authentication;
+using Portal.Core.Credentials;
 using Portal.Core.Iam;
 using Portal.Core.Identity;
 using Portal.Core.Mfa;
@@ -91,19 +92,100 @@ public sealed class SelfServiceServicesTests : IDisposable
     }
 
     [Fact]
-    public async Task IssueAsync_RoleRequiresMfaAndPersonHasNone_AsksToSignInAgainWithMfa()
+    public async Task IssueAsync_MfaRoleAndFederatedPersonWithoutDevice_AsksToSetUpADeviceAndIssuesNothing()
     {
         // Arrange
         var role = await CreateRoleAsync("admin", condition: Mfa);
 
         // Act
-        var withoutMfa = await IssueAsync(Alice(), role);
-        var withMfa = await IssueAsync(Alice(mfa: true), role);
+        var result = await IssueAsync(Alice(), role, "123456");
 
         // Assert
-        Assert.Equal(CredentialIssueStatus.SignInAgainWithMfa, withoutMfa.Status);
-        Assert.Null(withoutMfa.Credentials);
-        Assert.Equal(CredentialIssueStatus.Issued, withMfa.Status);
+        Assert.Equal(CredentialIssueStatus.MfaDeviceRequired, result.Status);
+        Assert.Null(result.Credentials);
+        Assert.Contains("MFA page", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task IssueAsync_MfaRoleAndFederatedPersonWithDevice_NeedsAValidUnusedCode()
+    {
+        // Arrange
+        var role = await CreateRoleAsync("admin", condition: Mfa);
+        var code = await EnrolAliceAsync();
+        var wrong = code(0) == "000000" ? "111111" : "000000";
+
+        // Act
+        var noCode = await IssueAsync(Alice(), role);
+        var badCode = await IssueAsync(Alice(), role, wrong);
+        var goodCode = await IssueAsync(Alice(), role, code(0));
+        var replayed = await IssueAsync(Alice(), role, code(0));
+
+        // Assert
+        Assert.Equal(CredentialIssueStatus.MfaCodeRequired, noCode.Status);
+        Assert.Equal(CredentialIssueStatus.MfaCodeInvalid, badCode.Status);
+        Assert.Null(badCode.Credentials);
+        Assert.Equal(CredentialIssueStatus.Issued, goodCode.Status);
+        Assert.Equal(CredentialIssueStatus.MfaCodeInvalid, replayed.Status);
+        Assert.Null(replayed.Credentials);
+    }
+
+    [Fact]
+    public async Task IssueAsync_FederatedStepUpCode_SessionCarriesMfaFromTheVerification()
+    {
+        // Arrange
+        var role = await CreateRoleAsync("admin", condition: Mfa);
+        var code = await EnrolAliceAsync();
+        var verifiedAt = _host.Time.GetUtcNow();
+
+        // Act
+        var issued = await IssueAsync(Alice(), role, code(0));
+
+        // Assert
+        var session = await Get<SessionCredentialVerifier>().VerifyAsync(issued.Credentials!.AccessKeyId, issued.Credentials.SessionToken, CancellationToken.None);
+        Assert.Equal(verifiedAt, session.Claims?.MfaAuthenticatedAt);
+    }
+
+    [Fact]
+    public async Task IssueAsync_MfaRoleAndFederatedPersonWithIdpMfa_IssuedWithoutCode()
+    {
+        // Arrange
+        var role = await CreateRoleAsync("admin", condition: Mfa);
+
+        // Act
+        var result = await IssueAsync(Alice(mfa: true), role);
+
+        // Assert
+        Assert.Equal(CredentialIssueStatus.Issued, result.Status);
+    }
+
+    [Fact]
+    public async Task IssueAsync_StepUpCodeFromAnotherPersonsDevice_MfaCodeInvalid()
+    {
+        // Arrange
+        var role = await CreateRoleAsync("admin", condition: Mfa);
+        var aliceCode = await EnrolAliceAsync();
+        await EnrolAliceAsync(subject: "mallory-sub");
+
+        // Act
+        var result = await IssueAsync(Alice(subject: "mallory-sub"), role, aliceCode(0));
+
+        // Assert
+        Assert.Equal(CredentialIssueStatus.MfaCodeInvalid, result.Status);
+        Assert.Null(result.Credentials);
+    }
+
+    /// <summary>Enrols a TOTP device for the federated identity (provider + subject) and returns its code for a step offset.</summary>
+    private async Task<Func<int, string>> EnrolAliceAsync(string subject = "alice-sub")
+    {
+        _ = _host.App.Server;
+        var owner = Provider + "/" + subject;
+        var mfa = Get<MfaService>();
+        var device = (await mfa.CreateVirtualDeviceAsync(AccountId.Parse("111122223333"), owner, "/portal/", "fed-" + subject, subject)).Value!;
+        var totp = new Totp(device.Secret.ToArray());
+        string Code(int step) => totp.ComputeTotp((_host.Time.GetUtcNow() + TimeSpan.FromSeconds(30 * step)).UtcDateTime);
+        Assert.True((await mfa.EnableAsync(device.SerialNumber, owner, Code(-1), Code(0))).Succeeded);
+        _host.Time.Advance(TimeSpan.FromMinutes(5));
+        return Code;
     }
 
     [Fact]
@@ -179,7 +261,7 @@ public sealed class SelfServiceServicesTests : IDisposable
 
         // Assert
         Assert.Equal(CredentialIssueStatus.MfaCodeRequired, noCode.Status);
-        Assert.Equal(CredentialIssueStatus.Refused, badCode.Status);
+        Assert.Equal(CredentialIssueStatus.MfaCodeInvalid, badCode.Status);
         Assert.Null(badCode.Credentials);
         Assert.Equal(CredentialIssueStatus.Issued, goodCode.Status);
         Assert.Equal($"arn:aws:sts::{PortalAppFactory.AccountId}:assumed-role/local-admin/carol", goodCode.AssumedRoleArn);

@@ -128,7 +128,7 @@ public sealed class MyRolesTests : SelfServiceComponentTest
     }
 
     [Fact]
-    public async Task GetCredentials_MfaRoleAndFederatedPersonWithoutMfa_ToldToSignInAgainAndNoIssueButton()
+    public async Task GetCredentials_MfaRoleAndFederatedPersonWithoutDevice_LinksToMfaPageAndCannotIssue()
     {
         // Arrange
         var role = await H.CreateRoleAsync("admin", Trust(MfaCondition));
@@ -138,8 +138,47 @@ public sealed class MyRolesTests : SelfServiceComponentTest
         page.Find(RoleSelector(role.Arn) + " [data-testid=get-credentials]").Click();
 
         // Assert
-        Assert.Contains("sign in again", page.Find("[data-testid=sign-in-with-mfa]").TextContent, StringComparison.OrdinalIgnoreCase);
-        Assert.Empty(page.FindAll("[data-testid=issue]"));
+        page.WaitForElement("[data-testid=mfa-device-required]");
+        Assert.Equal("/mfa", page.Find("[data-testid=mfa-setup-link]").GetAttribute("href"));
+        Assert.True(page.Find("[data-testid=issue]").HasAttribute("disabled"));
+        Assert.Empty(page.FindAll("input[data-testid=mfa-code]"));
+    }
+
+    [Fact]
+    public async Task GetCredentials_MfaRoleAndFederatedPersonWithDevice_WrongCodeErrorNextToFieldAndNothingIssued()
+    {
+        // Arrange
+        var role = await H.CreateRoleAsync("admin", Trust(MfaCondition));
+        var device = await EnrolAliceAsync();
+        var page = await RenderSignedInAsync();
+        page.Find(RoleSelector(role.Arn) + " [data-testid=get-credentials]").Click();
+
+        // Act
+        page.WaitForElement("input[data-testid=mfa-code]").Input(H.WrongCode(device));
+        page.Find("[data-testid=issue]").Click();
+
+        // Assert
+        page.WaitForAssertion(() => Assert.Contains("Invalid code.", page.Find("[data-testid=get-credentials-dialog]").TextContent, StringComparison.Ordinal));
+        Assert.Empty(page.FindAll("[data-testid=access-key-id]"));
+        Assert.Empty(page.FindAll("[data-testid=issue-error]"));
+    }
+
+    [Fact]
+    public async Task GetCredentials_MfaRoleAndFederatedPersonWithDevice_CorrectCodeIssued()
+    {
+        // Arrange
+        var role = await H.CreateRoleAsync("admin", Trust(MfaCondition));
+        var device = await EnrolAliceAsync();
+        var page = await RenderSignedInAsync();
+        page.Find(RoleSelector(role.Arn) + " [data-testid=get-credentials]").Click();
+
+        // Act
+        page.WaitForElement("input[data-testid=mfa-code]").Input(H.CodeAt(device, 0));
+        page.Find("[data-testid=issue]").Click();
+
+        // Assert
+        page.WaitForElement("[data-testid=access-key-id]");
+        Assert.Equal($"arn:aws:sts::{EngineHarness.AccountA}:assumed-role/admin/alice@example.com", page.Find("[data-testid=assumed-role-arn]").TextContent);
     }
 
     [Fact]

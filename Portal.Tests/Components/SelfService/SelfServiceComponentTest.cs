@@ -3,7 +3,11 @@ using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Portal.Authentication;
+using Portal.Authentication.Local;
+using Portal.Core.Identity;
+using Portal.Core.Mfa;
 using Portal.Core.Federation.Console;
 using Portal.Services.SelfService;
 using Portal.Tests.Core.Federation.Console;
@@ -37,6 +41,8 @@ public abstract class SelfServiceComponentTest : PortalComponentTest, IAsyncLife
         Services.AddSingleton(new SessionsService(H.DbFactory, people, H.Revocations, H.Time));
         var signin = new ConsoleSigninService(H.Verifier, new InMemoryReplayStore(), H.MasterKey, H.Time, NullLogger<ConsoleSigninService>.Instance);
         Services.AddSingleton(new ConsoleLinkService(signin));
+        var local = new LocalSignInService(H.Directory, H.Mfa, new ConsolePasswordHasher(), new StaticOptionsMonitor<LocalSignInOptions>(new LocalSignInOptions()));
+        Services.AddSingleton(new MfaSelfService(H.Mfa, people, local, H.Time));
     }
 
     async Task IAsyncLifetime.DisposeAsync()
@@ -72,7 +78,27 @@ public abstract class SelfServiceComponentTest : PortalComponentTest, IAsyncLife
         Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
+    /// <summary>Enables a TOTP device owned by alice's federated identity (provider + subject); the clock moves past its enable codes.</summary>
+    internal async Task<VirtualMfaDevice> EnrolAliceAsync()
+    {
+        var owner = Provider + "/alice-sub";
+        var device = (await H.Mfa.CreateVirtualDeviceAsync(AccountId.Parse("111122223333"), owner, "/portal/", "alice-phone")).Value!;
+        Assert.True((await H.Mfa.EnableAsync(device.SerialNumber, owner, H.CodeAt(device, -1), H.CodeAt(device, 0))).Succeeded);
+        H.Time.Advance(TimeSpan.FromMinutes(10));
+        return device;
+    }
+
     /// <summary>A trust policy for the provider; with sts:SetSourceIdentity unless told otherwise.</summary>
     protected static string Trust(string? condition = null, bool setSourceIdentity = true) =>
         PolicyJson.TrustFederated(Provider, WebIdentity, condition, setSourceIdentity ? ["sts:SetSourceIdentity"] : []);
+}
+
+/// <summary>Options that never change, for services that take an <see cref="IOptionsMonitor{TOptions}"/>.</summary>
+internal sealed class StaticOptionsMonitor<T>(T value) : IOptionsMonitor<T>
+{
+    public T CurrentValue => value;
+
+    public T Get(string? name) => value;
+
+    public IDisposable? OnChange(Action<T, string?> listener) => null;
 }

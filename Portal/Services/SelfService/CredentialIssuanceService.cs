@@ -20,7 +20,7 @@ public sealed class GetCredentialsInput
     /// <summary>An optional inline session policy that narrows the session (STS-SPEC §1.0.5).</summary>
     public string? SessionPolicy { get; set; }
 
-    /// <summary>A TOTP code, for local IAM users assuming a role that requires MFA.</summary>
+    /// <summary>A TOTP code from the person's MFA device, for a role that requires MFA when the sign-in carried none.</summary>
     public string? MfaCode { get; set; }
 }
 
@@ -30,11 +30,14 @@ public enum CredentialIssueStatus
     /// <summary>Credentials were issued.</summary>
     Issued,
 
-    /// <summary>The role requires MFA: a local IAM user must enter a code from their MFA device.</summary>
+    /// <summary>The role requires MFA: the person must enter a code from their MFA device.</summary>
     MfaCodeRequired,
 
-    /// <summary>The role requires MFA and the federated person signed in without it: sign in again with MFA at the IdP.</summary>
-    SignInAgainWithMfa,
+    /// <summary>The code was wrong, already used, or the device is locked out; nothing was issued.</summary>
+    MfaCodeInvalid,
+
+    /// <summary>The role requires MFA and the person has no MFA device: set one up on the MFA page first.</summary>
+    MfaDeviceRequired,
 
     /// <summary>The trust policy lacks sts:SetSourceIdentity: an administrator must add it (nothing is issued without it).</summary>
     NeedsSetSourceIdentity,
@@ -58,6 +61,8 @@ public sealed record CredentialIssueResult(CredentialIssueStatus Status, IssuedC
 public sealed class CredentialIssuanceService
 {
     private const int MaxSessionPolicyLength = 2048;
+    private const string NoDevice = "This role requires MFA, and you have no MFA device. Set one up on the MFA page first.";
+    private const string EnterCode = "This role requires MFA. Enter a code from your MFA device.";
 
     private readonly StsEngine _engine;
     private readonly MfaService _mfa;
@@ -69,6 +74,13 @@ public sealed class CredentialIssuanceService
         _engine = engine;
         _mfa = mfa;
         _people = people;
+    }
+
+    /// <summary>True when the signed-in person has an enabled MFA device (for the step-up prompt of a role that requires MFA).</summary>
+    public async Task<bool> HasMfaDeviceAsync(ClaimsPrincipal principal, CancellationToken ct = default)
+    {
+        var person = await _people.ResolveAsync(principal, ct).ConfigureAwait(false);
+        return person is not null && await _mfa.FindEnabledForUserAsync(MfaSelfService.OwnerOf(person), ct).ConfigureAwait(false) is not null;
     }
 
     /// <summary>Issues credentials for <paramref name="input"/>, or says what stands in the way.</summary>
@@ -112,21 +124,35 @@ public sealed class CredentialIssuanceService
 
         return person switch
         {
-            FederatedPerson f => await IssueFederatedAsync(f, role, input.DurationSeconds, policy, info, ct).ConfigureAwait(false),
+            FederatedPerson f => await IssueFederatedAsync(f, role, input.DurationSeconds, policy, input.MfaCode, info, ct).ConfigureAwait(false),
             LocalPerson l => await IssueLocalAsync(l, role, input, policy, info, ct).ConfigureAwait(false),
             _ => Refused("Unsupported sign-in."),
         };
     }
 
-    private async Task<CredentialIssueResult> IssueFederatedAsync(FederatedPerson person, RoleAccess role, int duration, string? policy, RequestInfo info, CancellationToken ct)
+    private async Task<CredentialIssueResult> IssueFederatedAsync(FederatedPerson person, RoleAccess role, int duration, string? policy, string? code, RequestInfo info, CancellationToken ct)
     {
+        var subject = person.Subject;
         if (role.RequiresMfa && !person.HasMfa)
         {
-            return new CredentialIssueResult(CredentialIssueStatus.SignInAgainWithMfa, Message: "This role requires MFA. Sign out and sign in again at your identity provider with MFA.");
+            // The portal's own TOTP step-up stands in for MFA at the IdP: the device belongs to the federated identity, and
+            // a verified code is reported to the engine exactly as a trusted IdP's MFA is (MultiFactor), so the engine
+            // alone still decides and stamps aws:MultiFactorAuthPresent / MultiFactorAuthAge from this moment.
+            var step = await _mfa.FindEnabledForUserAsync(person.IssuedTo, ct).ConfigureAwait(false) is not { } device
+                ? MfaStep(CredentialIssueStatus.MfaDeviceRequired, NoDevice)
+                : string.IsNullOrWhiteSpace(code)
+                    ? MfaStep(CredentialIssueStatus.MfaCodeRequired, EnterCode)
+                    : await VerifyStepUpAsync(device.SerialNumber, person.IssuedTo, code.Trim(), ct).ConfigureAwait(false);
+            if (step is not null)
+            {
+                return step;
+            }
+
+            subject = subject with { MultiFactor = true };
         }
 
         var notAuthorized = new StsError(StsErrorCode.AccessDenied, "Not authorized to perform " + person.Action);
-        var issued = await _engine.AssumeFederatedAsync(person.Action, person.Subject, role.Role.Arn, duration, policy, [], info, notAuthorized, ct).ConfigureAwait(false);
+        var issued = await _engine.AssumeFederatedAsync(person.Action, subject, role.Role.Arn, duration, policy, [], info, notAuthorized, ct).ConfigureAwait(false);
         return issued.Succeeded
             ? new CredentialIssueResult(CredentialIssueStatus.Issued, issued.Value.Credentials, issued.Value.User.Arn)
             : Refused(issued.Error.Message);
@@ -139,15 +165,15 @@ public sealed class CredentialIssuanceService
         if (role.RequiresMfa)
         {
             // STS-SPEC §1.1 step 3: AssumeRole's MFA proof is a code from a device of the calling user.
-            var device = (await _mfa.ListForUserAsync(person.User.Id, ct).ConfigureAwait(false)).FirstOrDefault(d => d.Enabled);
+            var device = await _mfa.FindEnabledForUserAsync(person.User.Id, ct).ConfigureAwait(false);
             if (device is null)
             {
-                return Refused("This role requires MFA, and you have no MFA device. Set one up on your profile first.");
+                return MfaStep(CredentialIssueStatus.MfaDeviceRequired, NoDevice);
             }
 
             if (string.IsNullOrWhiteSpace(input.MfaCode))
             {
-                return new CredentialIssueResult(CredentialIssueStatus.MfaCodeRequired, Message: "This role requires MFA. Enter a code from your MFA device.");
+                return MfaStep(CredentialIssueStatus.MfaCodeRequired, EnterCode);
             }
 
             serial = device.SerialNumber;
@@ -164,10 +190,24 @@ public sealed class CredentialIssuanceService
             TokenCode = code,
         };
         var issued = await _engine.AssumeRoleAsync(person.Caller, request, info, ct).ConfigureAwait(false);
-        return issued.Succeeded
-            ? new CredentialIssueResult(CredentialIssueStatus.Issued, issued.Value.Credentials, issued.Value.AssumedRoleUser.Arn)
+        if (issued.Succeeded)
+        {
+            return new CredentialIssueResult(CredentialIssueStatus.Issued, issued.Value.Credentials, issued.Value.AssumedRoleUser.Arn);
+        }
+
+        // The engine verified the code itself (STS-SPEC §1.1 step 3); its refusal of the code belongs next to the field.
+        return code is not null && issued.Error.Message == MfaMessages.InvalidCode
+            ? MfaStep(CredentialIssueStatus.MfaCodeInvalid, "Invalid or already used code. Enter the current code from your MFA device.")
             : Refused(issued.Error.Message);
     }
+
+    private async Task<CredentialIssueResult?> VerifyStepUpAsync(string serialNumber, string owner, string code, CancellationToken ct)
+    {
+        var verification = await _mfa.VerifyAsync(serialNumber, owner, code, ct).ConfigureAwait(false);
+        return verification.Succeeded ? null : MfaStep(CredentialIssueStatus.MfaCodeInvalid, MfaSelfService.DescribeRefusal(verification));
+    }
+
+    private static CredentialIssueResult MfaStep(CredentialIssueStatus status, string message) => new(status, Message: message);
 
     private static CredentialIssueResult Refused(string message) => new(CredentialIssueStatus.Refused, Message: message);
 }

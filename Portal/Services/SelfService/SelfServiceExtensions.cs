@@ -1,6 +1,6 @@
 namespace Portal.Services.SelfService;
 
-/// <summary>Registers the "My roles" / "My sessions" application services.</summary>
+/// <summary>Registers the "My roles" / "My sessions" / "MFA" application services.</summary>
 public static class SelfServiceExtensions
 {
     /// <summary>Adds the self-service application services (singletons: each creates its own unit of work per call).</summary>
@@ -11,6 +11,7 @@ public static class SelfServiceExtensions
         services.AddSingleton<CredentialIssuanceService>();
         services.AddSingleton<SessionsService>();
         services.AddSingleton<ConsoleLinkService>();
+        services.AddSingleton<MfaSelfService>();
         return services;
     }
 }

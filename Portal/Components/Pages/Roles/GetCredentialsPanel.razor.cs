@@ -23,7 +23,8 @@ public sealed partial class GetCredentialsPanel
     private bool _withPolicy;
     private bool _policyValid = true;
     private bool _needsCode;
-    private bool _blockedByFederatedMfa;
+    private bool _noDevice;
+    private string? _codeError;
     private bool _busy;
 
     /// <summary>The role to issue credentials for.</summary>
@@ -56,7 +57,7 @@ public sealed partial class GetCredentialsPanel
     private string TitleId => _titleId;
 
     /// <inheritdoc />
-    protected override void OnParametersSet()
+    protected override async Task OnParametersSetAsync()
     {
         ArgumentNullException.ThrowIfNull(Role);
         ArgumentNullException.ThrowIfNull(Principal);
@@ -67,8 +68,11 @@ public sealed partial class GetCredentialsPanel
             _input = new GetCredentialsInput { RoleArn = Role.Arn, DurationSeconds = Math.Min(3600, Role.MaxSessionDuration) };
             _result = null;
             _consoleLink = null;
-            _needsCode = Role.RequiresMfa && local;
-            _blockedByFederatedMfa = Role.RequiresMfa && !local && !mfa;
+            _codeError = null;
+
+            // A federated sign-in with trusted IdP MFA needs no code; everyone else steps up with their portal TOTP device.
+            _needsCode = Role.RequiresMfa && (local || !mfa);
+            _noDevice = _needsCode && !await Issuance.HasMfaDeviceAsync(Principal);
         }
     }
 
@@ -78,10 +82,15 @@ public sealed partial class GetCredentialsPanel
         try
         {
             _input.SessionPolicy = _withPolicy ? _input.SessionPolicy : null;
-            _result = await Issuance.IssueAsync(Principal, _input);
-            _needsCode |= _result.Status == CredentialIssueStatus.MfaCodeRequired;
-            _blockedByFederatedMfa |= _result.Status == CredentialIssueStatus.SignInAgainWithMfa;
+            var result = await Issuance.IssueAsync(Principal, _input);
             _input.MfaCode = null;
+            _needsCode |= result.Status is CredentialIssueStatus.MfaCodeRequired or CredentialIssueStatus.MfaCodeInvalid or CredentialIssueStatus.MfaDeviceRequired;
+            _noDevice = result.Status == CredentialIssueStatus.MfaDeviceRequired;
+
+            // Code problems go next to the code field; everything else in the alert below the form.
+            var codeProblem = result.Status is CredentialIssueStatus.MfaCodeRequired or CredentialIssueStatus.MfaCodeInvalid;
+            _codeError = codeProblem ? result.Message : null;
+            _result = codeProblem || _noDevice ? null : result;
         }
         finally
         {
