@@ -43,6 +43,9 @@ public sealed class BrowserE2EFixture : IAsyncLifetime, IDisposable
     public const string PortalClientId = "portal";
     public const string PortalClientSecret = "portal-e2e-secret";
 
+    /// <summary>The break-glass administrator's password (Bootstrap:AdminPassword); it enrols TOTP at its first sign-in.</summary>
+    public const string AdminPassword = "E2E-Admin-Password-1";
+
     public static readonly string PortalOrigin = "http://127.0.0.1:" + PortalPort.ToString(CultureInfo.InvariantCulture);
     public static readonly string OidcIssuer = "http://127.0.0.1:" + OidcPort.ToString(CultureInfo.InvariantCulture);
     public static readonly string SecondOidcIssuer = "http://127.0.0.1:" + SecondOidcPort.ToString(CultureInfo.InvariantCulture);
@@ -57,6 +60,8 @@ public sealed class BrowserE2EFixture : IAsyncLifetime, IDisposable
     private readonly List<IdpProcess> _idps = [];
     private BrowserPortalFactory? _portal;
     private IPlaywright? _playwright;
+    private readonly SemaphoreSlim _administratorGate = new(1, 1);
+    private string? _administratorState;
 
     public BrowserE2EFixture()
     {
@@ -148,7 +153,11 @@ public sealed class BrowserE2EFixture : IAsyncLifetime, IDisposable
     }
 
     /// <summary>xunit calls this after <see cref="DisposeAsync"/>, which already released everything.</summary>
-    public void Dispose() => _portal?.Dispose();
+    public void Dispose()
+    {
+        _portal?.Dispose();
+        _administratorGate.Dispose();
+    }
 
     /// <summary>What the IdPs printed; attached to failure messages.</summary>
     public string IdpOutput => string.Join("\n", _idps.Select(i => $"--- {i.Name} ---\n{i.Output}"));
@@ -210,6 +219,28 @@ public sealed class BrowserE2EFixture : IAsyncLifetime, IDisposable
     }
 
     public static AwsCredentials Root => new(RootAccessKeyId, RootSecret);
+
+    /// <summary>
+    /// A new browser context signed in as the break-glass administrator. The first call signs in through the browser
+    /// (password, then TOTP enrolment, see <see cref="AdministratorSignIn"/>); later calls reuse its cookies, because a
+    /// TOTP code is accepted once only (replay protection) and a second sign-in would have to wait for the next step.
+    /// </summary>
+    public async Task<IBrowserContext> NewAdministratorContextAsync()
+    {
+        await _administratorGate.WaitAsync();
+        try
+        {
+            _administratorState ??= await AdministratorSignIn.SignInAsync(Browser, AdminPassword);
+        }
+        finally
+        {
+            _administratorGate.Release();
+        }
+
+        var context = await Browser.NewContextAsync(new() { StorageState = _administratorState });
+        context.SetDefaultTimeout(20_000);
+        return context;
+    }
 
     private static void RequirePrerequisites()
     {
@@ -332,6 +363,7 @@ public sealed class BrowserE2EFixture : IAsyncLifetime, IDisposable
             builder.UseSetting("Bootstrap:AccountId", AccountId);
             builder.UseSetting("Bootstrap:RootAccessKeyId", RootAccessKeyId);
             builder.UseSetting("Bootstrap:RootSecretAccessKey", RootSecret);
+            builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
             builder.UseSetting("Security:MasterKey", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
 
             // Providers appear through the explicit SyncAsync calls above, as after an admin action; no polling.

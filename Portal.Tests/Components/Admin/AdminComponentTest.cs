@@ -1,0 +1,65 @@
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Portal.Authentication;
+using Portal.Core.Credentials;
+using Portal.Core.Persistence.Stores;
+using Portal.Services.Admin;
+using Portal.Tests.Core.Sts;
+using Portal.Tests.TestSupport;
+
+namespace Portal.Tests.Components.Admin;
+
+/// <summary>
+/// Base of the admin page tests: the real admin services over the in-memory engine (<see cref="EngineHarness"/>: accounts
+/// <see cref="EngineHarness.AccountA"/> and <see cref="EngineHarness.AccountB"/>), a signed-in administrator, and the
+/// dialog provider the pages' confirmations open in.
+/// </summary>
+public abstract class AdminComponentTest : PortalComponentTest, IAsyncLifetime
+{
+    protected const string Administrator = "arn:aws:iam::111122223333:user/admin";
+
+    private EngineHarness? _harness;
+    private RevocationList? _revocations;
+
+    internal EngineHarness H => _harness ?? throw new InvalidOperationException("InitializeAsync has not run.");
+
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        _harness = await EngineHarness.CreateAsync();
+        Services.AddSingleton(new RolesAdminService(H.Directory, H.Engine));
+        // The page lists sessions from the database and hides revoked ones found there, as in production (the harness's
+        // own revocation list is in memory).
+        _revocations = new RevocationList(new EfRevocationStore(H.DbFactory), H.Time, Options.Create(new RevocationListOptions()));
+        Services.AddSingleton(new SessionsAdminService(H.DbFactory, _revocations, H.Audit, H.Time));
+        var auth = AddAuthorization();
+        auth.SetAuthorized("admin");
+        auth.SetClaims(new System.Security.Claims.Claim(PortalClaimTypes.Subject, Administrator));
+        auth.SetPolicies(PortalAuthenticationDefaults.AdministratorPolicy);
+        Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        _revocations?.Dispose();
+        if (_harness is not null)
+        {
+            await _harness.DisposeAsync();
+        }
+    }
+
+    /// <summary>The snackbar messages the page showed (rendered by <see cref="RenderWithDialogs"/>).</summary>
+    protected IRenderedComponent<MudBlazor.MudSnackbarProvider> Snackbars { get; private set; } = default!;
+
+    /// <summary>Renders the dialog and snackbar providers, then the page.</summary>
+    protected IRenderedComponent<MudBlazor.MudDialogProvider> RenderWithDialogs<TPage>(out IRenderedComponent<TPage> page)
+        where TPage : IComponent
+    {
+        Snackbars = Render<MudBlazor.MudSnackbarProvider>();
+        var dialogs = Render<MudBlazor.MudDialogProvider>();
+        page = Render<TPage>();
+        return dialogs;
+    }
+}
