@@ -3,9 +3,11 @@ using Portal.Admin;
 using Portal.Authentication;
 using Portal.Authentication.Local;
 using Portal.Components;
+using Portal.Downloads;
 using Portal.Hosting;
 using Portal.Services;
 using Portal.Services.Admin;
+using Portal.Services.Downloads;
 using Portal.Services.SelfService;
 using Portal.Sts;
 
@@ -30,6 +32,7 @@ builder.Services.AddPortalAdminRoles();
 builder.Services.AddPortalAdminConsole();
 builder.Services.AddPortalAdminProviders();
 builder.Services.AddPortalSelfService();
+builder.Services.AddPortalDownloads();
 
 var app = builder.Build();
 
@@ -47,6 +50,7 @@ app.MapPortalSaml2();
 app.MapPortalOidc();
 app.MapPortalAccount();
 app.MapAuditExport();
+app.MapCustomerDownloads();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = "'none'");
 
 await app.RunAsync();

@@ -60,6 +60,12 @@ public abstract class PortalDbContext : DbContext
     /// <summary>One-time-use markers.</summary>
     public DbSet<ReplayEntryEntity> ReplayEntries => Set<ReplayEntryEntity>();
 
+    /// <summary>Customer-download (GetFederationToken) profiles.</summary>
+    public DbSet<FederationProfileEntity> FederationProfiles => Set<FederationProfileEntity>();
+
+    /// <summary>Single-use customer-download links (hashed tokens).</summary>
+    public DbSet<DownloadLinkEntity> DownloadLinks => Set<DownloadLinkEntity>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

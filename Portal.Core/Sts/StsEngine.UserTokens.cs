@@ -178,7 +178,7 @@ public sealed partial class StsEngine
             IssuedAt = now,
             ExpiresAt = now.AddSeconds(duration),
         };
-        var issued = await MintAsync(template, action, null, caller, info, federatedArn, Describe(decision.DecidingStatement), ct).ConfigureAwait(false);
+        var issued = await MintAsync(template, action, request.IssuedTo, caller, info, federatedArn, Describe(decision.DecidingStatement), ct).ConfigureAwait(false);
         if (!issued.Succeeded)
         {
             return issued.Error;

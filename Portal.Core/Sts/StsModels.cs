@@ -223,6 +223,12 @@ public sealed record GetFederationTokenRequest
 
     /// <summary>Session tags.</summary>
     public IReadOnlyList<Tag> Tags { get; init; } = [];
+
+    /// <summary>
+    /// Who obtained the credentials when the portal calls on a signed-in person's behalf (customer downloads); recorded
+    /// as the session's IssuedTo so the person sees and can revoke it. Never read from the wire; null means the caller.
+    /// </summary>
+    public string? IssuedTo { get; init; }
 }
 
 /// <summary>The federated user of a GetFederationToken session.</summary>
