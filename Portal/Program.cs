@@ -4,6 +4,7 @@ using Portal.Authentication;
 using Portal.Authentication.Local;
 using Portal.Components;
 using Portal.Hosting;
+using Portal.Security;
 using Portal.Services;
 using Portal.Services.Admin;
 using Portal.Services.SelfService;
@@ -21,6 +22,7 @@ builder.WebHost.UseStaticWebAssets();
 
 builder.AddPortal();
 builder.AddPortalAuthentication();
+builder.AddPortalWebSecurity();
 builder.AddPortalSaml2();
 builder.AddPortalOidc();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -37,6 +39,7 @@ await app.InitializePortalAsync();
 
 app.UseStsApi();
 app.UseSecurityHeaders();
+app.UseBlazorOriginCheck();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UsePortalSignIn();
