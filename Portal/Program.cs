@@ -37,6 +37,7 @@ var app = builder.Build();
 
 await app.InitializePortalAsync();
 
+app.UsePortalForwardedHeaders();
 app.UseStsApi();
 app.UseSecurityHeaders();
 app.UseBlazorOriginCheck();

@@ -7,8 +7,8 @@ namespace Portal.Security;
 public static class PortalSecurityExtensions
 {
     /// <summary>
-    /// Binds and validates the origin allow-list of the Blazor circuit (104b); re-checks people against current data in live
-    /// circuits and in the administrator policy (104e).
+    /// Binds and validates the origin allow-list of the Blazor circuit (104b) and the trusted proxies; re-checks people
+    /// against current data in live circuits and in the administrator policy (104e).
     /// </summary>
     public static WebApplicationBuilder AddPortalWebSecurity(this WebApplicationBuilder builder)
     {
@@ -18,6 +18,9 @@ public static class PortalSecurityExtensions
             .ValidateOnStart();
         builder.Services.AddOptions<RevalidationOptions>().BindConfiguration(RevalidationOptions.SectionName)
             .Validate(o => o.RevalidationInterval > TimeSpan.Zero, "Portal:RevalidationInterval must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<NetworkOptions>().BindConfiguration(NetworkOptions.SectionName)
+            .Validate(o => o.TrustedProxies.All(p => TrustedProxies.Parse(p) is not null), "Network:TrustedProxies entries must be IP addresses or CIDR networks.")
             .ValidateOnStart();
         builder.Services.AddSingleton<CurrentPrincipalValidator>();
         builder.Services.AddSingleton<IAuthorizationHandler, CurrentAdministratorHandler>();
