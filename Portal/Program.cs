@@ -5,6 +5,7 @@ using Portal.Authentication.Local;
 using Portal.Components;
 using Portal.Downloads;
 using Portal.Hosting;
+using Portal.Security;
 using Portal.Services;
 using Portal.Services.Admin;
 using Portal.Services.Downloads;
@@ -23,6 +24,7 @@ builder.WebHost.UseStaticWebAssets();
 
 builder.AddPortal();
 builder.AddPortalAuthentication();
+builder.AddPortalWebSecurity();
 builder.AddPortalSaml2();
 builder.AddPortalOidc();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
@@ -38,8 +40,10 @@ var app = builder.Build();
 
 await app.InitializePortalAsync();
 
+app.UsePortalForwardedHeaders();
 app.UseStsApi();
 app.UseSecurityHeaders();
+app.UseBlazorOriginCheck();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UsePortalSignIn();

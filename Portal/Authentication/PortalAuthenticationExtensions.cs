@@ -5,6 +5,7 @@ using Portal.Authentication.IdentityProviders;
 using Portal.Authentication.Local;
 using Portal.Core.Iam;
 using Portal.Core.Persistence;
+using Portal.Security;
 
 namespace Portal.Authentication;
 
@@ -28,6 +29,8 @@ public static class PortalAuthenticationExtensions
             {
                 options.Cookie.Name = "portal.auth";
                 options.Cookie.HttpOnly = true;
+                // Lax, not the Strict of SECURITY-CASES 104b: the SAML ACS and OIDC callback land cross-site; the reasoning
+                // is in Portal.Tests/Api/Security/CookieFlagsTests.cs and the README's "Web security" section.
                 options.Cookie.SameSite = SameSiteMode.Lax;
                 options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 options.LoginPath = PortalAuthenticationDefaults.SignInPath;
@@ -56,7 +59,10 @@ public static class PortalAuthenticationExtensions
                 .RequireClaim(PortalClaimTypes.Role, PortalClaimTypes.AdministratorRole)
 
                 // SECURITY-CASES 103: administration always requires MFA (at a trusted IdP or the portal's TOTP step).
-                .RequireClaim(PortalClaimTypes.AuthenticationMethod, "mfa"));
+                .RequireClaim(PortalClaimTypes.AuthenticationMethod, "mfa")
+
+                // SECURITY-CASES 104e: and the role is still granted by the current directory, not only by the cookie.
+                .AddRequirements(new CurrentAdministratorRequirement()));
         builder.Services.AddCascadingAuthenticationState();
 
         builder.Services.AddOptions<PortalAdministratorOptions>().BindConfiguration(PortalAdministratorOptions.SectionName);

@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Authentication;
+using Portal.Core.Iam;
+using Portal.Core.Identity;
 
 namespace Portal.Tests.Api.Security;
 
@@ -32,20 +34,24 @@ public sealed class AdminAppFactory : IDisposable
     public AdminAppFactory()
     {
         Factory = _inner.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
-            services.AddSingleton<IStartupFilter>(new TestSignInStartupFilter())));
+            services.AddSingleton<IStartupFilter>(new TestSignInStartupFilter(this))));
     }
 
     public WebApplicationFactory<Program> Factory { get; }
 
     public IServiceProvider Services => Factory.Services;
 
-    /// <summary>A client that keeps cookies and does not follow redirects, signed in as <paramref name="person"/>.</summary>
-    public async Task<HttpClient> CreateClientAsync(TestPerson person)
+    /// <summary>
+    /// A client that keeps cookies and does not follow redirects, signed in as <paramref name="person"/> (as the IAM user
+    /// <paramref name="userName"/> when given, created on first use; see <see cref="UserForAsync"/>).
+    /// </summary>
+    public async Task<HttpClient> CreateClientAsync(TestPerson person, string? userName = null)
     {
         var client = Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
         if (person != TestPerson.Anonymous)
         {
-            var response = await client.GetAsync(new Uri(SignInPath + "?as=" + person, UriKind.Relative));
+            var query = "?as=" + person + (userName is null ? string.Empty : "&name=" + Uri.EscapeDataString(userName));
+            var response = await client.GetAsync(new Uri(SignInPath + query, UriKind.Relative));
             response.EnsureSuccessStatusCode();
         }
 
@@ -58,12 +64,41 @@ public sealed class AdminAppFactory : IDisposable
         _inner.Dispose();
     }
 
-    private static ClaimsPrincipal PrincipalFor(TestPerson person)
+    /// <summary>
+    /// A real local IAM user per person (with a console password, and allowed portal:Administer for the administrators), so
+    /// the administrator policy's re-check against the directory (SECURITY-CASES 104e) sees what a real sign-in would.
+    /// </summary>
+    public async Task<UserInfo> UserForAsync(TestPerson person, string? name = null)
+    {
+        var directory = Services.GetRequiredService<IamDirectory>();
+        var account = AccountId.Parse(PortalAppFactory.AccountId);
+        name ??= "test-" + person;
+        if (await directory.FindUserAsync(account, name) is { } existing)
+        {
+            return existing;
+        }
+
+        var user = (await directory.CreateUserAsync(account, name)).Value!;
+        if (person is TestPerson.Administrator or TestPerson.AdministratorWithoutMfa)
+        {
+            await directory.PutInlinePolicyAsync(user.Id, "admin", AdministerPolicy);
+        }
+
+        await directory.SetLoginProfileAsync(user.Id, "not-a-usable-hash");
+        return (await directory.FindUserByIdAsync(user.Id))!;
+    }
+
+    public const string AdministerPolicy = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"portal:Administer","Resource":"*"}]}""";
+
+    internal static ClaimsPrincipal PrincipalFor(TestPerson person, UserInfo user)
     {
         var claims = new List<Claim>
         {
-            new(PortalClaimTypes.Subject, "test:" + person),
+            new(PortalClaimTypes.Subject, user.Arn),
             new(PortalClaimTypes.Name, "Test " + person),
+            new(PortalClaimTypes.UserId, user.Id),
+            new(PortalClaimTypes.AccountId, user.AccountId),
+            new(PortalClaimTypes.Provider, "local"),
             new(PortalClaimTypes.Method, "local"),
         };
         if (person is TestPerson.Administrator or TestPerson.AdministratorWithoutMfa)
@@ -80,7 +115,7 @@ public sealed class AdminAppFactory : IDisposable
         return new ClaimsPrincipal(new ClaimsIdentity(claims, "test", PortalClaimTypes.Name, PortalClaimTypes.Role));
     }
 
-    private sealed class TestSignInStartupFilter : IStartupFilter
+    private sealed class TestSignInStartupFilter(AdminAppFactory owner) : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
@@ -88,7 +123,7 @@ public sealed class AdminAppFactory : IDisposable
             {
                 if (context.Request.Path == SignInPath && Enum.TryParse<TestPerson>(context.Request.Query["as"], out var person))
                 {
-                    await context.SignInAsync(PortalAuthenticationDefaults.CookieScheme, PrincipalFor(person));
+                    await context.SignInAsync(PortalAuthenticationDefaults.CookieScheme, PrincipalFor(person, await owner.UserForAsync(person, context.Request.Query["name"].FirstOrDefault())));
                     context.Response.StatusCode = StatusCodes.Status204NoContent;
                     return;
                 }

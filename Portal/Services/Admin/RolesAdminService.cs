@@ -23,7 +23,12 @@ public sealed class RolesAdminService(IamDirectory directory, StsEngine engine)
     /// <summary>ARNs of the account's SAML and OIDC providers, for the trust builder.</summary>
     public async Task<IReadOnlyList<string>> ListProviderArnsAsync(string accountId, CancellationToken ct = default)
     {
-        var account = AccountId.Parse(accountId);
+        // The id comes from the URL (SECURITY-CASES 104f): garbage is "nothing here", not a server error.
+        if (!AccountId.TryParse(accountId, out var account))
+        {
+            return [];
+        }
+
         var saml = await directory.ListProvidersAsync(account, IamDirectory.SamlProviderKind, ct).ConfigureAwait(false);
         var oidc = await directory.ListProvidersAsync(account, IamDirectory.OidcProviderKind, ct).ConfigureAwait(false);
         return saml.Concat(oidc).Select(p => p.Arn).ToList();
@@ -32,7 +37,7 @@ public sealed class RolesAdminService(IamDirectory directory, StsEngine engine)
     /// <summary>A role with its policies; null when it does not exist.</summary>
     public async Task<RoleDetails?> GetRoleAsync(string accountId, string name, CancellationToken ct = default)
     {
-        var role = await directory.FindRoleAsync(AccountId.Parse(accountId), name, ct).ConfigureAwait(false);
+        var role = AccountId.TryParse(accountId, out var account) ? await directory.FindRoleAsync(account, name, ct).ConfigureAwait(false) : null;
         if (role is null)
         {
             return null;
