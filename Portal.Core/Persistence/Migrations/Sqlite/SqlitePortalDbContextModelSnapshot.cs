@@ -88,6 +88,10 @@ namespace Portal.Core.Persistence.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ChainId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DecidingStatement")
                         .HasMaxLength(2048)
                         .HasColumnType("TEXT");
@@ -98,6 +102,10 @@ namespace Portal.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ErrorCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
@@ -125,6 +133,9 @@ namespace Portal.Core.Persistence.Migrations.Sqlite
                         .HasMaxLength(2048)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("Sequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("SourceIdentity")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -147,6 +158,9 @@ namespace Portal.Core.Persistence.Migrations.Sqlite
                     b.HasIndex("Principal");
 
                     b.HasIndex("Timestamp");
+
+                    b.HasIndex("ChainId", "Sequence")
+                        .IsUnique();
 
                     b.ToTable("AuditEvents", (string)null);
                 });
