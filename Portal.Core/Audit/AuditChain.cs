@@ -52,7 +52,7 @@ internal static class AuditChain
         WriteInt64(buffer, row.Timestamp.UtcTicks);
         foreach (var value in (string?[])[
                      row.RequestId, row.Action, row.Decision, row.Reason, row.Principal, row.CallerAccessKeyId, row.Resource,
-                     row.DecidingStatement, row.IssuedAccessKeyId, row.SourceIdentity, row.SourceIp, row.UserAgent, row.ErrorCode, row.Message])
+                     row.DecidingStatement, row.IssuedAccessKeyId, row.SourceIdentity, row.SourceIp, row.UserAgent, row.ErrorCode, row.Message, row.Before, row.After])
         {
             WriteString(buffer, value);
         }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Portal.Core.Persistence;
+using Portal.Core.Persistence.Configurations;
 using Portal.Core.Persistence.Entities;
 using Portal.Core.Persistence.Stores;
 
@@ -156,6 +157,8 @@ public sealed partial class GroupCommitAuditWriter : IAuditSink, IAsyncDisposabl
                 UserAgent = Truncate(r.UserAgent, 512),
                 ErrorCode = r.ErrorCode,
                 Message = Truncate(r.Message, 4096),
+                Before = Truncate(r.Before, AuditEventMaxLengths.BeforeAfter),
+                After = Truncate(r.After, AuditEventMaxLengths.BeforeAfter),
                 ChainId = _chainId,
                 Sequence = ++sequence,
             };

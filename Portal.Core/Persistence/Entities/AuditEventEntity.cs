@@ -51,6 +51,12 @@ public sealed class AuditEventEntity
     /// <summary>Human-readable detail (never secrets).</summary>
     public string? Message { get; set; }
 
+    /// <summary>For configuration changes (trust policies, providers): the value before the change.</summary>
+    public string? Before { get; set; }
+
+    /// <summary>For configuration changes: the value after the change.</summary>
+    public string? After { get; set; }
+
     /// <summary>The hash chain the row belongs to (one per writing node); null for rows written before chaining existed.</summary>
     public string? ChainId { get; set; }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Audit;
 using Portal.Core.Persistence;
@@ -41,8 +40,7 @@ public abstract class AuditChainVerifierTests(ITestDatabaseServer server) : Data
         // Arrange
         var factory = await Server.CreateDatabaseAsync();
         var ids = await AuditDatabase.WriteAsync(factory, 5);
-        await AuditDatabase.DropTriggersAsync(factory);
-        await AuditDatabase.ExecuteRawAsync(factory, $"UPDATE \"AuditEvents\" SET {assignment} WHERE \"Id\" = {ids[2].ToString(CultureInfo.InvariantCulture)}");
+        await AuditDatabase.TamperAsync(factory, $"UPDATE \"AuditEvents\" SET {assignment}", ids[2]);
 
         // Act
         var result = await CreateVerifier(factory).VerifyAsync();
@@ -58,8 +56,7 @@ public abstract class AuditChainVerifierTests(ITestDatabaseServer server) : Data
         // Arrange
         var factory = await Server.CreateDatabaseAsync();
         var ids = await AuditDatabase.WriteAsync(factory, 5);
-        await AuditDatabase.DropTriggersAsync(factory);
-        await AuditDatabase.ExecuteRawAsync(factory, $"UPDATE \"AuditEvents\" SET \"Reason\" = 'x' WHERE \"Id\" = {ids[1].ToString(CultureInfo.InvariantCulture)}");
+        await AuditDatabase.TamperAsync(factory, "UPDATE \"AuditEvents\" SET \"Reason\" = 'x'", ids[1]);
 
         // Act
         var result = await CreateVerifier(factory).VerifyAsync();
@@ -74,8 +71,7 @@ public abstract class AuditChainVerifierTests(ITestDatabaseServer server) : Data
         // Arrange
         var factory = await Server.CreateDatabaseAsync();
         var ids = await AuditDatabase.WriteAsync(factory, 5);
-        await AuditDatabase.DropTriggersAsync(factory);
-        await AuditDatabase.ExecuteRawAsync(factory, $"DELETE FROM \"AuditEvents\" WHERE \"Id\" = {ids[2].ToString(CultureInfo.InvariantCulture)}");
+        await AuditDatabase.TamperAsync(factory, "DELETE FROM \"AuditEvents\"", ids[2]);
 
         // Act
         var result = await CreateVerifier(factory).VerifyAsync();
@@ -91,8 +87,7 @@ public abstract class AuditChainVerifierTests(ITestDatabaseServer server) : Data
         // Arrange
         var factory = await Server.CreateDatabaseAsync();
         var ids = await AuditDatabase.WriteAsync(factory, 3);
-        await AuditDatabase.DropTriggersAsync(factory);
-        await AuditDatabase.ExecuteRawAsync(factory, $"DELETE FROM \"AuditEvents\" WHERE \"Id\" = {ids[0].ToString(CultureInfo.InvariantCulture)}");
+        await AuditDatabase.TamperAsync(factory, "DELETE FROM \"AuditEvents\"", ids[0]);
 
         // Act
         var result = await CreateVerifier(factory).VerifyAsync();
@@ -107,9 +102,7 @@ public abstract class AuditChainVerifierTests(ITestDatabaseServer server) : Data
         // Arrange
         var factory = await Server.CreateDatabaseAsync();
         var ids = await AuditDatabase.WriteAsync(factory, 3);
-        await AuditDatabase.DropTriggersAsync(factory);
-        await AuditDatabase.ExecuteRawAsync(
-            factory, $"UPDATE \"AuditEvents\" SET \"ChainId\" = NULL, \"Sequence\" = NULL, \"Hash\" = NULL WHERE \"Id\" = {ids[2].ToString(CultureInfo.InvariantCulture)}");
+        await AuditDatabase.TamperAsync(factory, "UPDATE \"AuditEvents\" SET \"ChainId\" = NULL, \"Sequence\" = NULL, \"Hash\" = NULL", ids[2]);
 
         // Act
         var result = await CreateVerifier(factory).VerifyAsync();

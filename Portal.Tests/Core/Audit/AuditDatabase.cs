@@ -54,6 +54,13 @@ internal static class AuditDatabase
         return await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Runs <paramref name="statement"/> (an UPDATE … SET … or DELETE FROM …) on one row, behind the dropped triggers.</summary>
+    public static async Task TamperAsync(PortalDbContextFactory factory, string statement, long id)
+    {
+        await DropTriggersAsync(factory);
+        await ExecuteRawAsync(factory, statement + " WHERE \"Id\" = " + id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <summary>Drops the append-only triggers, the way an attacker with the file or a superuser could.</summary>
     public static Task DropTriggersAsync(PortalDbContextFactory factory) =>
         ExecuteRawAsync(factory, factory.Provider == StorageProvider.Sqlite ? AuditAppendOnly.SqliteDrop : AuditAppendOnly.PostgresDrop);

@@ -91,6 +91,14 @@ namespace Portal.Core.Persistence.Migrations.PostgreSql
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<string>("After")
+                        .HasMaxLength(16384)
+                        .HasColumnType("character varying(16384)");
+
+                    b.Property<string>("Before")
+                        .HasMaxLength(16384)
+                        .HasColumnType("character varying(16384)");
+
                     b.Property<string>("CallerAccessKeyId")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");

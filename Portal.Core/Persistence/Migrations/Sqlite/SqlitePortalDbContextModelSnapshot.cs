@@ -84,6 +84,14 @@ namespace Portal.Core.Persistence.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("After")
+                        .HasMaxLength(16384)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Before")
+                        .HasMaxLength(16384)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CallerAccessKeyId")
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");

@@ -3,7 +3,7 @@ using Portal.Core.Audit;
 
 #nullable disable
 
-namespace Portal.Core.Persistence.Migrations.PostgreSql
+namespace Portal.Core.Persistence.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class AuditIntegrity : Migration
@@ -12,23 +12,37 @@ namespace Portal.Core.Persistence.Migrations.PostgreSql
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AddColumn<string>(
+                name: "After",
+                table: "AuditEvents",
+                type: "TEXT",
+                maxLength: 16384,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Before",
+                table: "AuditEvents",
+                type: "TEXT",
+                maxLength: 16384,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
                 name: "ChainId",
                 table: "AuditEvents",
-                type: "character varying(64)",
+                type: "TEXT",
                 maxLength: 64,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Hash",
                 table: "AuditEvents",
-                type: "character varying(64)",
+                type: "TEXT",
                 maxLength: 64,
                 nullable: true);
 
             migrationBuilder.AddColumn<long>(
                 name: "Sequence",
                 table: "AuditEvents",
-                type: "bigint",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.CreateIndex(
@@ -38,16 +52,24 @@ namespace Portal.Core.Persistence.Migrations.PostgreSql
                 unique: true);
 
             // SECURITY-CASES 104h (1): after the columns, so adding them is not an UPDATE the triggers would refuse.
-            migrationBuilder.Sql(AuditAppendOnly.PostgresCreate);
+            migrationBuilder.Sql(AuditAppendOnly.SqliteCreate);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql(AuditAppendOnly.PostgresDrop);
+            migrationBuilder.Sql(AuditAppendOnly.SqliteDrop);
 
             migrationBuilder.DropIndex(
                 name: "IX_AuditEvents_ChainId_Sequence",
+                table: "AuditEvents");
+
+            migrationBuilder.DropColumn(
+                name: "After",
+                table: "AuditEvents");
+
+            migrationBuilder.DropColumn(
+                name: "Before",
                 table: "AuditEvents");
 
             migrationBuilder.DropColumn(

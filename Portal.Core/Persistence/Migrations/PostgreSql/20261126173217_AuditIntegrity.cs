@@ -3,7 +3,7 @@ using Portal.Core.Audit;
 
 #nullable disable
 
-namespace Portal.Core.Persistence.Migrations.Sqlite
+namespace Portal.Core.Persistence.Migrations.PostgreSql
 {
     /// <inheritdoc />
     public partial class AuditIntegrity : Migration
@@ -12,23 +12,37 @@ namespace Portal.Core.Persistence.Migrations.Sqlite
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.AddColumn<string>(
+                name: "After",
+                table: "AuditEvents",
+                type: "character varying(16384)",
+                maxLength: 16384,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Before",
+                table: "AuditEvents",
+                type: "character varying(16384)",
+                maxLength: 16384,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
                 name: "ChainId",
                 table: "AuditEvents",
-                type: "TEXT",
+                type: "character varying(64)",
                 maxLength: 64,
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Hash",
                 table: "AuditEvents",
-                type: "TEXT",
+                type: "character varying(64)",
                 maxLength: 64,
                 nullable: true);
 
             migrationBuilder.AddColumn<long>(
                 name: "Sequence",
                 table: "AuditEvents",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: true);
 
             migrationBuilder.CreateIndex(
@@ -38,16 +52,24 @@ namespace Portal.Core.Persistence.Migrations.Sqlite
                 unique: true);
 
             // SECURITY-CASES 104h (1): after the columns, so adding them is not an UPDATE the triggers would refuse.
-            migrationBuilder.Sql(AuditAppendOnly.SqliteCreate);
+            migrationBuilder.Sql(AuditAppendOnly.PostgresCreate);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql(AuditAppendOnly.SqliteDrop);
+            migrationBuilder.Sql(AuditAppendOnly.PostgresDrop);
 
             migrationBuilder.DropIndex(
                 name: "IX_AuditEvents_ChainId_Sequence",
+                table: "AuditEvents");
+
+            migrationBuilder.DropColumn(
+                name: "After",
+                table: "AuditEvents");
+
+            migrationBuilder.DropColumn(
+                name: "Before",
                 table: "AuditEvents");
 
             migrationBuilder.DropColumn(
