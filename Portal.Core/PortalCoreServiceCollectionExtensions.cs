@@ -56,7 +56,9 @@ public static class PortalCoreServiceCollectionExtensions
         services.AddSingleton<MfaService>();
         services.AddSingleton<IamDirectory>();
         services.AddSingleton<PolicySource>();
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName);
         services.AddSingleton<GroupCommitAuditWriter>();
+        services.AddSingleton<AuditChainVerifier>();
         services.AddSingleton<IAuditSink>(sp => sp.GetRequiredService<GroupCommitAuditWriter>());
         services.AddSingleton<AuthorizationMessageCodec>();
         services.AddSingleton<StsEngine>();

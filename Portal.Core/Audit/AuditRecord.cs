@@ -48,6 +48,12 @@ public sealed record AuditRecord
     /// <summary>Human-readable detail (never secrets).</summary>
     public string? Message { get; init; }
 
+    /// <summary>For configuration changes (trust policies, identity providers): the value before the change (SECURITY-CASES 104g).</summary>
+    public string? Before { get; init; }
+
+    /// <summary>For configuration changes: the value after the change.</summary>
+    public string? After { get; init; }
+
     /// <summary>For issuances: the session to record in the same transaction as the event.</summary>
     public IssuedSessionRecord? IssuedSession { get; init; }
 }

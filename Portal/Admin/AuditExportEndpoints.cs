@@ -57,36 +57,8 @@ public static class AuditExportEndpoints
             return string.Empty;
         }
 
-        var text = new StringBuilder(value.Length + 2);
-        foreach (var c in value)
-        {
-            switch (c)
-            {
-                case '\r':
-                    text.Append("\\r");
-                    break;
-                case '\n':
-                    text.Append("\\n");
-                    break;
-                case '"':
-                    text.Append("\"\"");
-                    break;
-                default:
-                    if (char.IsControl(c) || c is '\u2028' or '\u2029' or '\u202E' or '\u202D' or '\u202A' or '\u202B' or '\u202C')
-                    {
-                        text.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
-                    }
-                    else
-                    {
-                        text.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        var escaped = text.ToString();
-        if (escaped[0] is '=' or '+' or '-' or '@' or '\t')
+        var escaped = AuditText.Visible(value).Replace("\"", "\"\"", StringComparison.Ordinal);
+        if (escaped[0] is '=' or '+' or '-' or '@')
         {
             escaped = "'" + escaped;
         }

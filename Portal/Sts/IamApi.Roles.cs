@@ -1,5 +1,6 @@
 using Portal.Core.Iam;
 using Portal.Core.Identity;
+using Portal.Core.Policies.Lint;
 using Portal.Core.Sts;
 
 namespace Portal.Sts;
@@ -34,6 +35,12 @@ public sealed partial class IamApi
         if (await DeniedAsync(r, Arn.Role(r.Account, path ?? "/", name).ToString()).ConfigureAwait(false) is { } denied)
         {
             return denied;
+        }
+
+        // SECURITY-CASES 104g: a trust policy that lets anyone (or any token of a provider) in is refused before it is stored.
+        if (TrustPolicyLinter.Check(trust) is { } tooBroad)
+        {
+            return tooBroad;
         }
 
         var created = await _directory.CreateRoleAsync(r.Account, name, trust, path, r.P["Description"], max.Value, tags.Value, r.Ct).ConfigureAwait(false);
@@ -121,6 +128,11 @@ public sealed partial class IamApi
         if (!role.Succeeded)
         {
             return role.Error;
+        }
+
+        if (TrustPolicyLinter.Check(document) is { } tooBroad)
+        {
+            return tooBroad;
         }
 
         var updated = await _directory.UpdateAssumeRolePolicyAsync(r.Account, role.Value.Name, document, r.Ct).ConfigureAwait(false);

@@ -24,8 +24,22 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         builder.Property(e => e.UserAgent).HasMaxLength(512);
         builder.Property(e => e.ErrorCode).HasMaxLength(64);
         builder.Property(e => e.Message).HasMaxLength(4096);
+        builder.Property(e => e.Before).HasMaxLength(AuditEventMaxLengths.BeforeAfter);
+        builder.Property(e => e.After).HasMaxLength(AuditEventMaxLengths.BeforeAfter);
+        builder.Property(e => e.ChainId).HasMaxLength(64);
+        builder.Property(e => e.Hash).HasMaxLength(64);
+
+        // One row per chain position: two writers that read the same chain head cannot both append (the loser retries).
+        builder.HasIndex(e => new { e.ChainId, e.Sequence }).IsUnique();
         builder.HasIndex(e => e.Timestamp);
         builder.HasIndex(e => e.IssuedAccessKeyId);
         builder.HasIndex(e => e.Principal);
     }
+}
+
+/// <summary>Column lengths the writer truncates to.</summary>
+internal static class AuditEventMaxLengths
+{
+    /// <summary>Before/after values: room for the largest IAM trust policy (4096 characters) or provider settings.</summary>
+    public const int BeforeAfter = 16384;
 }

@@ -50,4 +50,19 @@ public sealed class AuditEventEntity
 
     /// <summary>Human-readable detail (never secrets).</summary>
     public string? Message { get; set; }
+
+    /// <summary>For configuration changes (trust policies, providers): the value before the change.</summary>
+    public string? Before { get; set; }
+
+    /// <summary>For configuration changes: the value after the change.</summary>
+    public string? After { get; set; }
+
+    /// <summary>The hash chain the row belongs to (one per writing node); null for rows written before chaining existed.</summary>
+    public string? ChainId { get; set; }
+
+    /// <summary>Position in its chain, from 1 without gaps; a gap means a deleted row.</summary>
+    public long? Sequence { get; set; }
+
+    /// <summary>Lowercase hex SHA-256 over the previous row's hash and this row's fields (SECURITY-CASES 104h (2)).</summary>
+    public string? Hash { get; set; }
 }

@@ -14,7 +14,7 @@ public sealed class RolesAdminServiceTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _h = await EngineHarness.CreateAsync();
-        _service = new RolesAdminService(_h.Directory, _h.Engine);
+        _service = new RolesAdminService(_h.Directory, _h.Engine, _h.Audit, _h.Time);
     }
 
     public async Task DisposeAsync() => await _h.DisposeAsync();

@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Portal.Core.Audit;
 using Portal.Core.Persistence;
 using Portal.Core.Persistence.Entities;
 
@@ -36,8 +39,11 @@ public sealed record AuditPage(IReadOnlyList<AuditEventRow> Items, int TotalCoun
 /// <summary>An access key's story: the issuance event, its issued session, and whether it was revoked.</summary>
 public sealed record AccessKeyLineage(AuditEventRow? Issuance, LiveSessionRow? Session, bool Revoked, IReadOnlyList<AuditEventRow> Uses);
 
-/// <summary>Read-only queries over the audit log; a context per operation (STYLE I.1). There is no edit or delete (104h).</summary>
-public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFactory)
+/// <summary>
+/// Read-only queries over the audit log; a context per operation (STYLE I.1). There is no edit or delete (SECURITY-CASES 104h
+/// (4)): the table refuses them anyway, and a test keeps this service free of write methods.
+/// </summary>
+public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFactory, AuditChainVerifier verifier)
 {
     /// <summary>Largest page the grid may ask for.</summary>
     public const int MaxPageSize = 200;
@@ -98,6 +104,10 @@ public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFacto
         return new AccessKeyLineage(issuance, sessionRow, revoked, uses);
     }
 
+    /// <summary>Walks the audit log's hash chains and reports the first broken record (SECURITY-CASES 104h (2)).</summary>
+    public Task<AuditVerificationResult> VerifyIntegrityAsync(IProgress<AuditVerificationProgress>? progress = null, CancellationToken ct = default) =>
+        verifier.VerifyAsync(progress, ct);
+
     internal static IQueryable<AuditEventEntity> Apply(IQueryable<AuditEventEntity> query, AuditFilter filter)
     {
         ArgumentNullException.ThrowIfNull(filter);
@@ -152,4 +162,50 @@ public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFacto
 
     private static readonly System.Linq.Expressions.Expression<Func<AuditEventEntity, AuditEventRow>> Projection = e => new AuditEventRow(
         e.Id, e.Timestamp, e.Action, e.Decision, e.Reason, e.Principal, e.CallerAccessKeyId, e.Resource, e.IssuedAccessKeyId, e.SourceIdentity, e.SourceIp, e.ErrorCode, e.RequestId, e.Message);
+}
+
+/// <summary>
+/// Audit values are stored verbatim (they are evidence) but shown with control and bidirectional-override characters made
+/// visible, so a name cannot forge a line, colour a terminal or reverse the text around it (SECURITY-CASES 104h (3)).
+/// </summary>
+public static class AuditText
+{
+    /// <summary><paramref name="value"/> with CR/LF as <c>\r</c>/<c>\n</c> and other control or bidi characters as <c>\uXXXX</c>.</summary>
+    public static string Visible(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return string.Empty;
+        }
+
+        var text = new StringBuilder(value.Length);
+        foreach (var c in value)
+        {
+            switch (c)
+            {
+                case '\r':
+                    text.Append("\\r");
+                    break;
+                case '\n':
+                    text.Append("\\n");
+                    break;
+                default:
+                    if (char.IsControl(c) || IsInvisibleFormatting(c))
+                    {
+                        text.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
+                    }
+                    else
+                    {
+                        text.Append(c);
+                    }
+
+                    break;
+            }
+        }
+
+        return text.ToString();
+    }
+
+    // Line/paragraph separators, bidi embeddings/overrides (U+202A–U+202E) and isolates (U+2066–U+2069).
+    private static bool IsInvisibleFormatting(char c) => c is '\u2028' or '\u2029' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 }

@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using Portal.Core.Audit;
 using Portal.Core.Iam;
 using Portal.Core.Identity;
 using Portal.Core.Policies;
+using Portal.Core.Policies.Lint;
 using Portal.Core.Sts;
 
 namespace Portal.Services.Admin;
@@ -10,9 +12,17 @@ namespace Portal.Services.Admin;
 /// <summary>
 /// What the administrator role pages do: roles per account, their permission and trust policies, and "who can assume
 /// this role" answered with the engine's own <see cref="PolicyEvaluator"/> (STYLE I.1: pages call this, never a DbContext).
+/// Trust policies pass <see cref="TrustPolicyLinter"/> before they are saved, and every trust change is audited with the policy
+/// before and after it (SECURITY-CASES 104g).
 /// </summary>
-public sealed class RolesAdminService(IamDirectory directory, StsEngine engine)
+public sealed class RolesAdminService(IamDirectory directory, StsEngine engine, IAuditSink audit, TimeProvider time)
 {
+    /// <summary>The audit action of a trust-policy change made here.</summary>
+    public const string UpdateTrustAuditAction = "admin:UpdateAssumeRolePolicy";
+
+    /// <summary>The audit action of a role created here.</summary>
+    public const string CreateRoleAuditAction = "admin:CreateRole";
+
     /// <summary>The accounts roles can live in.</summary>
     public Task<IReadOnlyList<AccountInfo>> ListAccountsAsync(CancellationToken ct = default) => directory.ListAccountsAsync(ct);
 
@@ -48,12 +58,16 @@ public sealed class RolesAdminService(IamDirectory directory, StsEngine engine)
         return new RoleDetails(role, inline, attached);
     }
 
-    /// <summary>Creates a role from the form and a trust policy.</summary>
-    public Task<StsOutcome<RoleInfo>> CreateRoleAsync(string accountId, RoleInput input, string trustPolicy, CancellationToken ct = default)
+    /// <summary>Creates a role from the form and a trust policy, which must pass the trust-policy linter.</summary>
+    public async Task<StsOutcome<RoleInfo>> CreateRoleAsync(string accountId, RoleInput input, string trustPolicy, string? actor = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return directory.CreateRoleAsync(
-            AccountId.Parse(accountId), input.Name, trustPolicy, null, Blank(input.Description), input.MaxSessionDuration, input.ParsedTags(), ct);
+        var created = TrustPolicyLinter.Check(trustPolicy) is { } lint
+            ? lint
+            : await directory.CreateRoleAsync(
+                AccountId.Parse(accountId), input.Name, trustPolicy, null, Blank(input.Description), input.MaxSessionDuration, input.ParsedTags(), ct).ConfigureAwait(false);
+        await AuditTrustAsync(actor, CreateRoleAuditAction, created, created.Value?.Arn ?? input.Name, null, trustPolicy, ct).ConfigureAwait(false);
+        return created;
     }
 
     /// <summary>Updates description, maximum session duration and tags (tags absent from the form are removed).</summary>
@@ -81,9 +95,20 @@ public sealed class RolesAdminService(IamDirectory directory, StsEngine engine)
         return tags.Count > 0 ? await directory.TagRoleAsync(account, name, tags, ct).ConfigureAwait(false) : await FindAsync(account, name, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Replaces the trust policy.</summary>
-    public Task<StsOutcome<RoleInfo>> UpdateTrustPolicyAsync(string accountId, string name, string trustPolicy, CancellationToken ct = default) =>
-        directory.UpdateAssumeRolePolicyAsync(AccountId.Parse(accountId), name, trustPolicy, ct);
+    /// <summary>
+    /// Replaces the trust policy after the linter passes it; the failure message is meant for display next to the editor.
+    /// Audited with the policy before and after, refused attempts included.
+    /// </summary>
+    public async Task<StsOutcome<RoleInfo>> UpdateTrustPolicyAsync(string accountId, string name, string trustPolicy, string? actor = null, CancellationToken ct = default)
+    {
+        var account = AccountId.Parse(accountId);
+        var before = (await directory.FindRoleAsync(account, name, ct).ConfigureAwait(false))?.TrustPolicy;
+        var updated = TrustPolicyLinter.Check(trustPolicy) is { } lint
+            ? lint
+            : await directory.UpdateAssumeRolePolicyAsync(account, name, trustPolicy, ct).ConfigureAwait(false);
+        await AuditTrustAsync(actor, UpdateTrustAuditAction, updated, updated.Value?.Arn ?? name, before, trustPolicy, ct).ConfigureAwait(false);
+        return updated;
+    }
 
     /// <summary>Deletes a role (its inline policies and attachments go with it).</summary>
     public async Task<StsOutcome<bool>> DeleteRoleAsync(string accountId, string name, CancellationToken ct = default)
@@ -291,6 +316,22 @@ public sealed class RolesAdminService(IamDirectory directory, StsEngine engine)
 
     private static string? Describe(DecidingStatement? s) =>
         s is null ? null : string.Create(CultureInfo.InvariantCulture, $"{s.PolicySource}, statement #{s.StatementIndex + 1}{(s.Sid is null ? string.Empty : " (Sid " + s.Sid + ")")}");
+
+    private Task AuditTrustAsync(string? actor, string action, StsOutcome<RoleInfo> outcome, string resource, string? before, string after, CancellationToken ct) =>
+        audit.WriteAsync(
+            new AuditRecord
+            {
+                Timestamp = time.GetUtcNow(),
+                Action = action,
+                Decision = outcome.Succeeded ? AuditDecision.Allow : AuditDecision.Deny,
+                Principal = actor ?? "administrator",
+                Resource = resource,
+                ErrorCode = outcome.Error?.WireCode,
+                Message = outcome.Error?.Message,
+                Before = before,
+                After = after,
+            },
+            ct);
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 

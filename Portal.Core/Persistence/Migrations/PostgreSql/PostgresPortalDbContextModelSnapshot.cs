@@ -91,9 +91,21 @@ namespace Portal.Core.Persistence.Migrations.PostgreSql
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
 
+                    b.Property<string>("After")
+                        .HasMaxLength(16384)
+                        .HasColumnType("character varying(16384)");
+
+                    b.Property<string>("Before")
+                        .HasMaxLength(16384)
+                        .HasColumnType("character varying(16384)");
+
                     b.Property<string>("CallerAccessKeyId")
                         .HasMaxLength(128)
                         .HasColumnType("character varying(128)");
+
+                    b.Property<string>("ChainId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("DecidingStatement")
                         .HasMaxLength(2048)
@@ -105,6 +117,10 @@ namespace Portal.Core.Persistence.Migrations.PostgreSql
                         .HasColumnType("character varying(16)");
 
                     b.Property<string>("ErrorCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Hash")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
@@ -132,6 +148,9 @@ namespace Portal.Core.Persistence.Migrations.PostgreSql
                         .HasMaxLength(2048)
                         .HasColumnType("character varying(2048)");
 
+                    b.Property<long?>("Sequence")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("SourceIdentity")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -154,6 +173,9 @@ namespace Portal.Core.Persistence.Migrations.PostgreSql
                     b.HasIndex("Principal");
 
                     b.HasIndex("Timestamp");
+
+                    b.HasIndex("ChainId", "Sequence")
+                        .IsUnique();
 
                     b.ToTable("AuditEvents", (string)null);
                 });

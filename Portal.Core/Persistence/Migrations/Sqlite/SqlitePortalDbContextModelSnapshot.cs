@@ -84,8 +84,20 @@ namespace Portal.Core.Persistence.Migrations.Sqlite
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("After")
+                        .HasMaxLength(16384)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Before")
+                        .HasMaxLength(16384)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CallerAccessKeyId")
                         .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChainId")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DecidingStatement")
@@ -98,6 +110,10 @@ namespace Portal.Core.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ErrorCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
@@ -125,6 +141,9 @@ namespace Portal.Core.Persistence.Migrations.Sqlite
                         .HasMaxLength(2048)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("Sequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("SourceIdentity")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -147,6 +166,9 @@ namespace Portal.Core.Persistence.Migrations.Sqlite
                     b.HasIndex("Principal");
 
                     b.HasIndex("Timestamp");
+
+                    b.HasIndex("ChainId", "Sequence")
+                        .IsUnique();
 
                     b.ToTable("AuditEvents", (string)null);
                 });
