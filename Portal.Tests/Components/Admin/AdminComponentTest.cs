@@ -28,7 +28,7 @@ public abstract class AdminComponentTest : PortalComponentTest, IAsyncLifetime
     async Task IAsyncLifetime.InitializeAsync()
     {
         _harness = await EngineHarness.CreateAsync();
-        Services.AddSingleton(new RolesAdminService(H.Directory, H.Engine));
+        Services.AddSingleton(new RolesAdminService(H.Directory, H.Engine, H.Audit, H.Time));
         // The page lists sessions from the database and hides revoked ones found there, as in production (the harness's
         // own revocation list is in memory).
         _revocations = new RevocationList(new EfRevocationStore(H.DbFactory), H.Time, Options.Create(new RevocationListOptions()));
