@@ -82,6 +82,28 @@ public sealed class Saml2HandlerTests : IClassFixture<Saml2AppFactory>
     }
 
     [Fact]
+    public async Task Acs_EcdsaSignedResponseFromProviderWithEcCertificate_SignsIn()
+    {
+        // Arrange: RFC 6931 ecdsa-sha384 with a P-384 certificate from the provider's metadata.
+        using var ec = TestIdp.CreateEcCertificate(System.Security.Cryptography.ECCurve.NamedCurves.nistP384, System.Security.Cryptography.HashAlgorithmName.SHA384);
+        const string name = "CorpEc";
+        const string entityId = "https://idp-ec.test/";
+        await _factory.RegisterProviderAsync(name, entityId, new SamlProviderSettings(), ec);
+        var browser = _factory.CreateBrowser();
+        var (request, relayState, _, cookies) = await ChallengeAsync(browser, name);
+        var response = TestIdp.CreateResponse(requestId: RequestId(request), issuer: entityId);
+        TestIdp.Assertion(response).SetAttribute("ID", "_a" + Guid.NewGuid().ToString("N"));
+        TestIdp.SignAssertion(response, ec, new SignOptions { SignatureMethod = "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384" });
+
+        // Act
+        var result = await PostAcsAsync(browser, response, relayState, cookies);
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Redirect, result.Status);
+        Assert.True(result.SetsAuthCookie);
+    }
+
+    [Fact]
     public async Task Acs_EncryptedSignedAssertion_IsDecryptedWithTheSpKeyAndSignsIn()
     {
         // Arrange: the IdP encrypts to the SP certificate published in the SP metadata.

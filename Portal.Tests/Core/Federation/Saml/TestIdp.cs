@@ -136,6 +136,10 @@ internal static class TestIdp
         {
             signedXml.SigningKey = rsa;
         }
+        else
+        {
+            signedXml.SigningKey = certificate.GetECDsaPrivateKey();
+        }
 
         signedXml.SignedInfo!.CanonicalizationMethod = options.CanonicalizationMethod;
         signedXml.SignedInfo.SignatureMethod = options.SignatureMethod;
@@ -211,6 +215,14 @@ internal static class TestIdp
         var xml = $"""<saml:EncryptedAssertion xmlns:saml="{SamlNs.Assertion}"><xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" Type="http://www.w3.org/2001/04/xmlenc#Element"><xenc:EncryptionMethod Algorithm="{contentAlgorithm}"/><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><xenc:EncryptedKey><xenc:EncryptionMethod Algorithm="{keyAlgorithm}"/><xenc:CipherData><xenc:CipherValue>{Convert.ToBase64String(wrapped)}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedKey></ds:KeyInfo><xenc:CipherData><xenc:CipherValue>{Convert.ToBase64String(cipher)}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData></saml:EncryptedAssertion>""";
         var fragment = Load(xml).DocumentElement!;
         assertion.ParentNode!.ReplaceChild(document.ImportNode(fragment, true), assertion);
+    }
+
+    /// <summary>A self-signed EC certificate on <paramref name="curve"/> (IdPs such as Keycloak sign with ECDSA).</summary>
+    public static X509Certificate2 CreateEcCertificate(ECCurve curve, HashAlgorithmName hash, string subject = "CN=idp.test ec")
+    {
+        using var ec = ECDsa.Create(curve);
+        var request = new CertificateRequest(subject, ec, hash);
+        return request.CreateSelfSigned(Now.AddYears(-1), Now.AddYears(5));
     }
 
     /// <summary>The IdP as the SP configures it: K_idp only.</summary>
