@@ -66,6 +66,9 @@ public sealed class SamlMetadataFetcher : IDisposable
         _client.DefaultRequestHeaders.Accept.ParseAdd("application/samlmetadata+xml, application/xml;q=0.9, text/xml;q=0.8");
     }
 
+    /// <summary>Name resolution (tests replace it to script DNS answers).</summary>
+    internal Func<string, CancellationToken, Task<IPAddress[]>> Resolve { get; set; } = Dns.GetHostAddressesAsync;
+
     /// <summary>Fetches and parses the metadata at <paramref name="url"/>; never throws for network or content problems.</summary>
     public async Task<SamlMetadataFetchResult> FetchAsync(string url, CancellationToken ct = default)
     {
@@ -144,7 +147,7 @@ public sealed class SamlMetadataFetcher : IDisposable
         var host = context.DnsEndPoint.Host;
         var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
             ? [literal]
-            : await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false);
+            : await Resolve(host, ct).ConfigureAwait(false);
 
         // Any internal answer refuses the host: a mixed answer is how DNS-rebinding attacks pick the internal address.
         if (!_options.AllowInternalAddresses && addresses.FirstOrDefault(IsRefused) is { } internalAddress)
@@ -157,22 +160,24 @@ public sealed class SamlMetadataFetcher : IDisposable
             throw new IOException("Refused internal address.");
         }
 
-        if (addresses.Length == 0)
+        // Every address was checked above, so any of them may be tried (a dual-stack name often lists ::1 first).
+        Exception? last = null;
+        foreach (var address in addresses)
         {
-            throw new IOException("The host has no address.");
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(address, context.DnsEndPoint.Port), ct).ConfigureAwait(false);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (SocketException ex)
+            {
+                socket.Dispose();
+                last = ex;
+            }
         }
 
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(new IPEndPoint(addresses[0], context.DnsEndPoint.Port), ct).ConfigureAwait(false);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        throw new IOException("Could not connect to the metadata host.", last);
     }
 
     /// <summary>The body, or null when it exceeds <paramref name="max"/> bytes (read no further than one byte past the cap).</summary>

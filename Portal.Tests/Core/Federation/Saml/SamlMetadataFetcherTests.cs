@@ -34,6 +34,35 @@ public sealed class SamlMetadataFetcherTests : IDisposable
         Assert.Equal(ValidMetadata(), result.MetadataXml);
     }
 
+    [Fact]
+    public async Task FetchAsync_FirstResolvedAddressUnreachable_TriesTheNext()
+    {
+        // Arrange: a dual-stack name listing ::1 first while the server listens on 127.0.0.1 only.
+        _server.Respond(Ok(ValidMetadata()));
+        using var fetcher = Create();
+        fetcher.Resolve = (_, _) => Task.FromResult(new[] { IPAddress.IPv6Loopback, IPAddress.Loopback });
+
+        // Act
+        var result = await fetcher.FetchAsync(string.Create(CultureInfo.InvariantCulture, $"http://idp.test:{_server.Port}/metadata"));
+
+        // Assert
+        Assert.True(result.Succeeded, result.Error);
+    }
+
+    [Fact]
+    public async Task FetchAsync_DnsAnswerMixesPublicAndInternal_IsRefused()
+    {
+        // Arrange: DNS rebinding offers a public and an internal address; the host is refused as a whole.
+        using var fetcher = new SamlMetadataFetcher(Options.Create(new SamlMetadataFetchOptions()));
+        fetcher.Resolve = (_, _) => Task.FromResult(new[] { IPAddress.Parse("93.184.216.34"), IPAddress.Parse("169.254.169.254") });
+
+        // Act
+        var result = await fetcher.FetchAsync("https://idp.example.com/metadata");
+
+        // Assert
+        Assert.Equal("The metadata host resolves to the internal address 169.254.169.254, which the portal does not contact.", result.Error);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
