@@ -223,7 +223,8 @@ public sealed partial class SamlResponseValidator
         {
             foreach (var certificate in idp.SigningCertificates)
             {
-                using var key = PublicKey(certificate);
+                // A registered certificate verifies only signatures of its own key type (RSA or EC).
+                using var key = PublicKey(certificate, signedXml.SignedInfo!.SignatureMethod);
                 if (key is not null && signedXml.CheckSignature(key))
                 {
                     return;
@@ -250,6 +251,8 @@ public sealed partial class SamlResponseValidator
             : new SamlRejectedException(SamlFailureReason.SigInvalid, "The signature does not verify with any configured IdP certificate.");
     }
 
-    private static AsymmetricAlgorithm? PublicKey(X509Certificate2 certificate) =>
-        (AsymmetricAlgorithm?)certificate.GetRSAPublicKey() ?? certificate.GetECDsaPublicKey();
+    private static AsymmetricAlgorithm? PublicKey(X509Certificate2 certificate, string? signatureMethod) =>
+        signatureMethod is SamlConstants.EcdsaSha256 or SamlConstants.EcdsaSha384 or SamlConstants.EcdsaSha512
+            ? certificate.GetECDsaPublicKey()
+            : certificate.GetRSAPublicKey();
 }

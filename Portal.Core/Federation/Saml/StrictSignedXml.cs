@@ -13,6 +13,8 @@ internal sealed class StrictSignedXml : SignedXml
     private string? _id;
     private XmlElement? _target;
 
+    static StrictSignedXml() => EcdsaSignatureDescription.Register();
+
     public StrictSignedXml(XmlDocument document)
         : base(document)
     {

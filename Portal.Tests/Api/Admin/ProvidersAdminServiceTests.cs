@@ -14,6 +14,7 @@ using Portal.Core.Identity;
 using Portal.Core.Sts;
 using Portal.Services.Admin;
 using Portal.Tests.Api.Saml2;
+using Portal.Tests.Core.Federation.Saml;
 
 namespace Portal.Tests.Api.Admin;
 
@@ -27,11 +28,15 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
     private readonly PortalAppFactory _base = new();
     private readonly StubHandler _idp = new();
     private readonly FakeTimeProvider _time = new(Now);
+    private readonly MetadataServer _metadata = new();
     private WebApplicationFactory<Program> _app = default!;
 
     public Task InitializeAsync()
     {
-        _app = _base.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
+        _metadata.Start();
+
+        // The metadata server listens on loopback, which the fetcher refuses unless the operator allows internal addresses.
+        _app = _base.WithWebHostBuilder(b => b.UseSetting(ProvidersServiceCollectionExtensions.MetadataFetchSection + ":AllowInternalAddresses", "true").ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(_time);
             services.AddHttpClient(OidcSignInDefaults.LoopbackHttpClientName).ConfigurePrimaryHttpMessageHandler(() => _idp);
@@ -46,6 +51,7 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
     {
         _base.Dispose();
         _idp.Dispose();
+        _metadata.Dispose();
     }
 
     private ProvidersAdminService Service => _app.Services.GetRequiredService<ProvidersAdminService>();
@@ -272,6 +278,100 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
         Assert.False(result.Succeeded);
         Assert.NotNull(result.Message);
         Assert.Null(_idp.LastRequest);
+    }
+
+    [Fact]
+    public async Task UpdateSamlAsync_NewMetadataAndSettings_ReplacesThemAndKeepsHiddenSettings()
+    {
+        // Arrange
+        using var first = Certificate("CN=idp.test", Now.AddYears(1));
+        using var next = Certificate("CN=idp.test next", Now.AddYears(2));
+        var created = await Service.RegisterSamlAsync(Account, CreateSamlInput(first));
+        var arn = created.Value!.Arn;
+        await Directory.UpdateProviderSettingsAsync(AccountId.Parse(Account), arn, new SamlProviderSettings { DisplayName = "Corporate SSO", WantAssertionsSigned = false }.ToJson());
+        var input = await Service.GetSamlProviderAsync(Account, arn);
+        input!.MetadataXml = Saml2AppFactory.Metadata("https://idp.test/metadata", next);
+        input.DisplayName = "New name";
+
+        // Act
+        var updated = await Service.UpdateSamlAsync(Account, arn, input);
+
+        // Assert
+        Assert.True(updated.Succeeded, updated.Error?.Message);
+        var summary = Assert.Single(await Service.ListProvidersAsync(Account));
+        Assert.Equal(next.Thumbprint, Assert.Single(summary.Saml!.Certificates).Thumbprint);
+        Assert.True(SamlProviderSettings.TryParse(await Directory.GetProviderSettingsAsync(AccountId.Parse(Account), arn), out var settings));
+        Assert.Equal(("New name", false), (settings.DisplayName, settings.WantAssertionsSigned));
+    }
+
+    [Fact]
+    public async Task UpdateSamlAsync_UnknownProvider_IsNoSuchEntity()
+    {
+        // Arrange
+        using var certificate = Certificate("CN=idp.test", Now.AddYears(1));
+
+        // Act
+        var updated = await Service.UpdateSamlAsync(Account, $"arn:aws:iam::{Account}:saml-provider/Nobody", CreateSamlInput(certificate));
+
+        // Assert
+        Assert.Equal(StsErrorCode.NoSuchEntity, updated.Error?.Code);
+    }
+
+    [Fact]
+    public async Task RefreshSamlMetadataAsync_IdpRolledItsCertificate_TrustsTheNewCertificateAtOnce()
+    {
+        // Arrange: registered from the URL with the old certificate; the IdP now publishes old + next.
+        using var old = Certificate("CN=idp.test", Now.AddDays(10));
+        using var next = Certificate("CN=idp.test next", Now.AddYears(2));
+        var input = CreateSamlInput(old);
+        input.MetadataUrl = _metadata.Url;
+        var arn = (await Service.RegisterSamlAsync(Account, input)).Value!.Arn;
+        _metadata.Respond(SamlMetadataFetcherTests.Ok(Saml2AppFactory.Metadata("https://idp.test/metadata", old, next)));
+
+        // Act
+        var refreshed = await Service.RefreshSamlMetadataAsync(Account, arn);
+
+        // Assert
+        Assert.True(refreshed.Succeeded, refreshed.Error?.Message);
+        Assert.Equal([old.Thumbprint, next.Thumbprint], refreshed.Value!.Certificates.Select(c => c.Thumbprint));
+        var schemes = _app.Services.GetRequiredService<SamlProviderSchemes>();
+        Assert.True(await EventuallyAsync(() => Task.FromResult(
+            schemes.Find(Saml2Defaults.SchemeName("Corp")) is { } r && r.IdentityProvider.SigningCertificates.Any(c => c.Thumbprint == next.Thumbprint))));
+    }
+
+    [Fact]
+    public async Task RefreshSamlMetadataAsync_UrlNowServesAnotherEntity_IsRefusedAndKeepsTheMetadata()
+    {
+        // Arrange
+        using var certificate = Certificate("CN=idp.test", Now.AddYears(1));
+        var input = CreateSamlInput(certificate);
+        input.MetadataUrl = _metadata.Url;
+        var arn = (await Service.RegisterSamlAsync(Account, input)).Value!.Arn;
+        _metadata.Respond(SamlMetadataFetcherTests.Ok(Saml2AppFactory.Metadata("https://evil.test/metadata", certificate)));
+
+        // Act
+        var refreshed = await Service.RefreshSamlMetadataAsync(Account, arn);
+
+        // Assert
+        Assert.Equal(StsErrorCode.InvalidInput, refreshed.Error?.Code);
+        Assert.Contains("https://evil.test/metadata", refreshed.Error!.Message, StringComparison.Ordinal);
+        Assert.Equal("https://idp.test/metadata", Assert.Single(await Service.ListProvidersAsync(Account)).Saml!.EntityId);
+    }
+
+    [Fact]
+    public async Task RefreshSamlMetadataAsync_ProviderWithoutUrl_ExplainsWhatToDo()
+    {
+        // Arrange
+        using var certificate = Certificate("CN=idp.test", Now.AddYears(1));
+        var arn = (await Service.RegisterSamlAsync(Account, CreateSamlInput(certificate))).Value!.Arn;
+
+        // Act
+        var refreshed = await Service.RefreshSamlMetadataAsync(Account, arn);
+
+        // Assert
+        Assert.Equal(StsErrorCode.InvalidInput, refreshed.Error?.Code);
+        Assert.Contains("no metadata URL", refreshed.Error!.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _metadata.Connections);
     }
 
     // The schemes re-sync in the background on IamDirectory.Changed; poll with a deadline instead of a fixed sleep.

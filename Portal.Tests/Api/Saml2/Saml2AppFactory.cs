@@ -18,6 +18,7 @@ public sealed class Saml2AppFactory : WebApplicationFactory<Program>
 {
     public const string AccountId = "111122223333";
     public const string IdpSsoLocation = "https://idp.test/sso";
+    private const string SpKeyPassword = "test-only";
 
     public Saml2AppFactory()
     {
@@ -83,6 +84,13 @@ public sealed class Saml2AppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
+
+        // The SP key (TestIdp.Sp) signs AuthnRequests and decrypts encrypted assertions, as in production.
+        Directory.CreateDirectory(DataDirectory);
+        var spKey = Path.Combine(DataDirectory, "sp.pfx");
+        File.WriteAllBytes(spKey, TestIdp.Sp.Export(X509ContentType.Pkcs12, SpKeyPassword));
+        builder.UseSetting("Saml2:SigningCertificatePath", spKey);
+        builder.UseSetting("Saml2:SigningCertificatePassword", SpKeyPassword);
         builder.UseSetting("Bootstrap:AccountId", AccountId);
         builder.UseSetting("Bootstrap:RootAccessKeyId", "AKIAROOTTESTKEY00002");
         builder.UseSetting("Bootstrap:RootSecretAccessKey", "rootSecretForTestsOnly0000000000000000002");

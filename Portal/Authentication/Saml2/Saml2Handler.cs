@@ -148,6 +148,7 @@ public sealed class Saml2Handler : RemoteAuthenticationHandler<Saml2Options>
             EnforceOneTimeUse = true,
             ClockSkew = Options.ServiceProvider.ClockSkew,
             TimeProvider = TimeProvider,
+            DecryptionCertificates = Options.SigningCertificate is { } spKey ? [spKey] : [],
         };
         var result = await _validator.ValidateAsync(message.SamlResponse!, parameters, Context.RequestAborted).ConfigureAwait(false);
         if (!result.Succeeded)

@@ -44,7 +44,10 @@ public sealed class Saml2Options : RemoteAuthenticationOptions
     /// <summary>The attribute whose values become <c>groups</c> claims. Default <c>groups</c>.</summary>
     public string GroupsAttributeName { get; set; } = "groups";
 
-    /// <summary>The SP key that signs AuthnRequests, or null to send them unsigned.</summary>
+    /// <summary>
+    /// The SP key that signs AuthnRequests and decrypts EncryptedAssertions (it is published for both uses in the SP
+    /// metadata), or null to send requests unsigned and refuse encrypted assertions.
+    /// </summary>
     public X509Certificate2? SigningCertificate { get; set; }
 
     /// <summary>Protects the request state (purpose: handler type + scheme + "v1"). Set by post-configure.</summary>

@@ -31,6 +31,9 @@ public sealed record SamlProviderSettings
     /// <summary>Overrides <see cref="Saml2ServiceProviderOptions.GroupsAttributeName"/> for this provider.</summary>
     public string? GroupsAttribute { get; init; }
 
+    /// <summary>Where the metadata was imported from; "Refresh from URL" fetches it again (certificate rollover).</summary>
+    public string? MetadataUrl { get; init; }
+
     /// <summary>Reads the settings column; an empty column gives the defaults.</summary>
     public static bool TryParse(string? json, [NotNullWhen(true)] out SamlProviderSettings? settings)
     {

@@ -32,9 +32,19 @@ public sealed class SamlProviderInput : IValidatableObject
     /// <summary>Accept IdP-initiated responses (off by default, SECURITY-CASES 50).</summary>
     public bool AllowIdpInitiated { get; set; }
 
+    /// <summary>The URL the metadata was imported from (kept for "Refresh from URL"); optional.</summary>
+    [StringLength(2048, ErrorMessage = "Keep the metadata URL under 2048 characters.")]
+    public string? MetadataUrl { get; set; }
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        // The https and internal-address rules depend on configuration and are applied when the URL is fetched.
+        if (!string.IsNullOrWhiteSpace(MetadataUrl) && SamlMetadataFetcher.UrlError(MetadataUrl, allowInternalAddresses: true) is { } urlError)
+        {
+            yield return new ValidationResult(urlError, [nameof(MetadataUrl)]);
+        }
+
         if (string.IsNullOrWhiteSpace(MetadataXml))
         {
             yield break;

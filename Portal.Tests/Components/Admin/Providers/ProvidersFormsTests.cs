@@ -17,6 +17,7 @@ public class ProvidersFormsTests : PortalComponentTest
         { i => i.MetadataXml = string.Empty, "saml-metadata", "Paste the identity provider's metadata XML." },
         { i => i.MetadataXml = "<not-closed>", "saml-metadata", "not well-formed XML" },
         { i => i.MetadataXml = """<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x"/>""", "saml-metadata", "exactly one IDPSSODescriptor" },
+        { i => i.MetadataUrl = "ftp://idp.example.com/metadata", "saml-metadata-url", "absolute https URL" },
     };
 
     public static TheoryData<Action<OidcProviderInput>, string, string> InvalidOidcInputs => new()
@@ -83,6 +84,67 @@ public class ProvidersFormsTests : PortalComponentTest
         // Assert
         Assert.Single(cut.FindAll("[data-testid=saml-preview]"));
         Assert.Empty(cut.FindAll("[data-testid=saml-cert-expiring], [data-testid=saml-cert-expired]"));
+    }
+
+    [Fact]
+    public void SamlImport_FetchSucceeds_FillsTheMetadataAndShowsThePreview()
+    {
+        // Arrange
+        var input = CreateValidSamlInput(Now.AddYears(1));
+        var fetched = input.MetadataXml;
+        input.MetadataXml = string.Empty;
+        input.MetadataUrl = "https://idp.test/metadata";
+        string? asked = null;
+        var cut = Render<SamlProviderForm>(p => p.Add(c => c.Input, input).Add(c => c.FetchMetadata, url =>
+        {
+            asked = url;
+            return Task.FromResult(new Portal.Core.Federation.Saml.SamlMetadataFetchResult(fetched, Portal.Core.Federation.Saml.SamlMetadata.Parse(fetched), null));
+        }));
+
+        // Act
+        cut.Find("[data-testid=saml-import]").Click();
+
+        // Assert
+        Assert.Equal("https://idp.test/metadata", asked);
+        Assert.Equal(fetched, input.MetadataXml);
+        Assert.Single(cut.FindAll("[data-testid=saml-preview]"));
+        Assert.Empty(cut.FindAll(".mud-input-error"));
+    }
+
+    [Theory]
+    [InlineData("https://10.0.0.5/metadata", "The metadata host resolves to the internal address 10.0.0.5, which the portal does not contact.")]
+    [InlineData(" ", "Enter the metadata URL to import from.")]
+    public void SamlImport_FetchFails_ShowsTheErrorNextToTheUrlAndKeepsTheMetadata(string url, string message)
+    {
+        // Arrange
+        var input = CreateValidSamlInput(Now.AddYears(1));
+        var before = input.MetadataXml;
+        input.MetadataUrl = url;
+        var cut = Render<SamlProviderForm>(p => p.Add(c => c.Input, input)
+            .Add(c => c.FetchMetadata, _ => Task.FromResult(new Portal.Core.Federation.Saml.SamlMetadataFetchResult(null, null, message))));
+
+        // Act
+        cut.Find("[data-testid=saml-import]").Click();
+
+        // Assert
+        AssertFieldError(cut, "saml-metadata-url", message);
+        Assert.Equal(before, input.MetadataXml);
+    }
+
+    [Fact]
+    public void SamlEdit_Editing_FixesTheNameAndSavesChanges()
+    {
+        // Arrange
+        SamlProviderInput? saved = null;
+        var cut = Render<SamlProviderForm>(p => p.Add(c => c.Input, CreateValidSamlInput(Now.AddYears(1))).Add(c => c.Editing, true).Add(c => c.OnSave, i => saved = i));
+
+        // Act
+        cut.Find("form").Submit();
+
+        // Assert
+        Assert.True(cut.Find("input[data-testid=saml-name], [data-testid=saml-name] input").HasAttribute("disabled"));
+        Assert.Contains("Save changes", cut.Find("[data-testid=saml-save]").TextContent, StringComparison.Ordinal);
+        Assert.NotNull(saved);
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.Xml;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Federation.Saml;
+using static Portal.Tests.Core.Federation.Saml.SamlDom;
 
 namespace Portal.Tests.Core.Federation.Saml;
 
@@ -219,29 +220,5 @@ public partial class SamlResponseValidatorTests
         Assert.Null(result.Assertion);
     }
 
-    /// <summary>The golden response, changed before the IdP signs the assertion (models an IdP that emits it).</summary>
-    private static XmlDocument Signed(Action<XmlDocument> beforeSigning)
-    {
-        var document = TestIdp.CreateResponse();
-        beforeSigning(document);
-        TestIdp.SignAssertion(document, TestIdp.Idp);
-        return document;
-    }
-
-    private static void SetAttribute(XmlDocument document, string localName, string attribute, string value, string ns = SamlNs.Assertion) =>
-        TestIdp.First(document, localName, ns).SetAttribute(attribute, value);
-
-    private static void RemoveAttribute(XmlDocument document, string localName, string attribute, string ns = SamlNs.Assertion) =>
-        TestIdp.First(document, localName, ns).RemoveAttribute(attribute);
-
-    private static void Remove(XmlNode node) => node.ParentNode!.RemoveChild(node);
-
-    private static XmlElement AssertionSignature(XmlDocument document) =>
-        TestIdp.Assertion(document).ChildNodes.OfType<XmlElement>().Single(e => e.LocalName == "Signature");
-
-    private static XmlElement Element(XmlDocument document, string xml)
-    {
-        var wrapper = TestIdp.Load($"""<w xmlns:saml="{SamlNs.Assertion}" xmlns:samlp="{SamlNs.Protocol}" xmlns:ds="{SamlNs.Dsig}">{xml}</w>""");
-        return (XmlElement)document.ImportNode(wrapper.DocumentElement!.FirstChild!, true);
-    }
+    private static XmlDocument Signed(Action<XmlDocument> beforeSigning) => SamlCaseContext.Golden.Signed(beforeSigning);
 }

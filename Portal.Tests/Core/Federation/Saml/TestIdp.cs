@@ -75,12 +75,15 @@ internal static class TestIdp
 
     public static string Time(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>The unsigned golden Response (IDs _r1/_a1), with optional extra attribute statement content.</summary>
-    public static XmlDocument CreateResponse(string? extraAttributes = null, string nameId = "alice@corp.test")
+    /// <summary>
+    /// The unsigned golden Response (IDs _r1/_a1), with optional extra attribute statement content; the request ID and
+    /// issuer are parameters so the same mutations can be posted through the real ACS for a live AuthnRequest.
+    /// </summary>
+    public static XmlDocument CreateResponse(string? extraAttributes = null, string nameId = "alice@corp.test", string requestId = RequestId, string issuer = EntityId)
     {
         var now = Time(Now);
         var xml = $"""
-            <samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r1" Version="2.0" IssueInstant="{now}" Destination="{AcsUrl}" InResponseTo="{RequestId}"><saml:Issuer>{EntityId}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status><saml:Assertion ID="_a1" Version="2.0" IssueInstant="{now}"><saml:Issuer>{EntityId}</saml:Issuer><saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">{nameId}</saml:NameID><saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData Recipient="{AcsUrl}" InResponseTo="{RequestId}" NotOnOrAfter="{Time(Now.AddMinutes(5))}"/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="{Time(Now.AddMinutes(-1))}" NotOnOrAfter="{Time(Now.AddMinutes(5))}"><saml:AudienceRestriction><saml:Audience>{SpEntityId}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="{now}" SessionIndex="_s1" SessionNotOnOrAfter="{Time(Now.AddHours(8))}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement><saml:AttributeStatement><saml:Attribute Name="{RoleAttribute}"><saml:AttributeValue>{RoleArn},{ProviderArn}</saml:AttributeValue></saml:Attribute><saml:Attribute Name="{RoleSessionNameAttribute}"><saml:AttributeValue>alice</saml:AttributeValue></saml:Attribute>{extraAttributes}</saml:AttributeStatement></saml:Assertion></samlp:Response>
+            <samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r1" Version="2.0" IssueInstant="{now}" Destination="{AcsUrl}" InResponseTo="{requestId}"><saml:Issuer>{issuer}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status><saml:Assertion ID="_a1" Version="2.0" IssueInstant="{now}"><saml:Issuer>{issuer}</saml:Issuer><saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">{nameId}</saml:NameID><saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData Recipient="{AcsUrl}" InResponseTo="{requestId}" NotOnOrAfter="{Time(Now.AddMinutes(5))}"/></saml:SubjectConfirmation></saml:Subject><saml:Conditions NotBefore="{Time(Now.AddMinutes(-1))}" NotOnOrAfter="{Time(Now.AddMinutes(5))}"><saml:AudienceRestriction><saml:Audience>{SpEntityId}</saml:Audience></saml:AudienceRestriction></saml:Conditions><saml:AuthnStatement AuthnInstant="{now}" SessionIndex="_s1" SessionNotOnOrAfter="{Time(Now.AddHours(8))}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement><saml:AttributeStatement><saml:Attribute Name="{RoleAttribute}"><saml:AttributeValue>{RoleArn},{ProviderArn}</saml:AttributeValue></saml:Attribute><saml:Attribute Name="{RoleSessionNameAttribute}"><saml:AttributeValue>alice</saml:AttributeValue></saml:Attribute>{extraAttributes}</saml:AttributeStatement></saml:Assertion></samlp:Response>
             """;
         return Load(xml);
     }
@@ -132,6 +135,10 @@ internal static class TestIdp
         if (certificate.GetRSAPrivateKey() is { } rsa)
         {
             signedXml.SigningKey = rsa;
+        }
+        else
+        {
+            signedXml.SigningKey = certificate.GetECDsaPrivateKey();
         }
 
         signedXml.SignedInfo!.CanonicalizationMethod = options.CanonicalizationMethod;
@@ -208,6 +215,14 @@ internal static class TestIdp
         var xml = $"""<saml:EncryptedAssertion xmlns:saml="{SamlNs.Assertion}"><xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" Type="http://www.w3.org/2001/04/xmlenc#Element"><xenc:EncryptionMethod Algorithm="{contentAlgorithm}"/><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><xenc:EncryptedKey><xenc:EncryptionMethod Algorithm="{keyAlgorithm}"/><xenc:CipherData><xenc:CipherValue>{Convert.ToBase64String(wrapped)}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedKey></ds:KeyInfo><xenc:CipherData><xenc:CipherValue>{Convert.ToBase64String(cipher)}</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData></saml:EncryptedAssertion>""";
         var fragment = Load(xml).DocumentElement!;
         assertion.ParentNode!.ReplaceChild(document.ImportNode(fragment, true), assertion);
+    }
+
+    /// <summary>A self-signed EC certificate on <paramref name="curve"/> (IdPs such as Keycloak sign with ECDSA).</summary>
+    public static X509Certificate2 CreateEcCertificate(ECCurve curve, HashAlgorithmName hash, string subject = "CN=idp.test ec")
+    {
+        using var ec = ECDsa.Create(curve);
+        var request = new CertificateRequest(subject, ec, hash);
+        return request.CreateSelfSigned(Now.AddYears(-1), Now.AddYears(5));
     }
 
     /// <summary>The IdP as the SP configures it: K_idp only.</summary>

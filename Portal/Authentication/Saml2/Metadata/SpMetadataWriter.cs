@@ -10,7 +10,7 @@ public static class SpMetadataWriter
     /// <summary>The metadata document.</summary>
     /// <param name="entityId">The SP entityID.</param>
     /// <param name="acsLocation">The HTTP-POST Assertion Consumer Service URL.</param>
-    /// <param name="signingCertificate">The AuthnRequest signing certificate, or null.</param>
+    /// <param name="signingCertificate">The SP certificate (AuthnRequest signing and assertion encryption), or null.</param>
     /// <param name="nameIdFormats">The NameID formats to advertise.</param>
     public static string Write(string entityId, string acsLocation, X509Certificate2? signingCertificate, IEnumerable<string> nameIdFormats)
     {
@@ -29,14 +29,18 @@ public static class SpMetadataWriter
             writer.WriteAttributeString("protocolSupportEnumeration", Saml2Namespaces.Protocol);
             if (signingCertificate is not null)
             {
-                writer.WriteStartElement("md", "KeyDescriptor", Saml2Namespaces.Metadata);
-                writer.WriteAttributeString("use", "signing");
-                writer.WriteStartElement("ds", "KeyInfo", Saml2Namespaces.Dsig);
-                writer.WriteStartElement("ds", "X509Data", Saml2Namespaces.Dsig);
-                writer.WriteElementString("ds", "X509Certificate", Saml2Namespaces.Dsig, Convert.ToBase64String(signingCertificate.RawData));
-                writer.WriteEndElement();
-                writer.WriteEndElement();
-                writer.WriteEndElement();
+                // One SP key for both uses: IdPs encrypt assertions to the "encryption" descriptor (SAML Metadata §2.4.1.1).
+                foreach (var use in new[] { "signing", "encryption" })
+                {
+                    writer.WriteStartElement("md", "KeyDescriptor", Saml2Namespaces.Metadata);
+                    writer.WriteAttributeString("use", use);
+                    writer.WriteStartElement("ds", "KeyInfo", Saml2Namespaces.Dsig);
+                    writer.WriteStartElement("ds", "X509Data", Saml2Namespaces.Dsig);
+                    writer.WriteElementString("ds", "X509Certificate", Saml2Namespaces.Dsig, Convert.ToBase64String(signingCertificate.RawData));
+                    writer.WriteEndElement();
+                    writer.WriteEndElement();
+                    writer.WriteEndElement();
+                }
             }
 
             foreach (var format in nameIdFormats)
