@@ -77,7 +77,8 @@ internal sealed record UiBenchResults(
     string BrowserVersion,
     IReadOnlyList<double> SignInMs,
     IReadOnlyList<double> BaselineMs,
-    IReadOnlyList<CircuitLevel> Levels)
+    IReadOnlyList<CircuitLevel> Levels,
+    bool GcSelfCheck)
 {
     /// <summary>Target: at most this many KB of Portal memory per idle signed-in circuit (the UI issue).</summary>
     public const double CircuitKbTarget = 250;
@@ -135,6 +136,8 @@ internal static class UiBenchCommand
 
     private static async Task<UiBenchResults> MeasureAsync(UiBenchOptions options, string chromium)
     {
+        var gcSelfCheck = await InducedGc.SelfCheckAsync().ConfigureAwait(false);
+        Console.WriteLine("ui: inducing a GC through the diagnostics IPC " + (gcSelfCheck ? "works (checked on the bench process)." : "did NOT raise the bench's own gen-2 count."));
         var machine = MachineInfo.Capture();
         var startedAt = TimeProvider.System.GetUtcNow();
         var portalDll = options.PortalDll ?? await PortalProcess.BuildReleaseAsync(PortalProcess.FindRepositoryRoot(), Console.Out).ConfigureAwait(false);
@@ -189,7 +192,7 @@ internal static class UiBenchCommand
                     }
                 }
 
-                return new UiBenchResults(options, machine, MachineInfo.LoadAverageNow(), startedAt, browser.Version, signIn, baseline, levels);
+                return new UiBenchResults(options, machine, MachineInfo.LoadAverageNow(), startedAt, browser.Version, signIn, baseline, levels, gcSelfCheck);
             }
             catch (Exception ex) when (ex is PlaywrightException or TimeoutException or InvalidOperationException)
             {
