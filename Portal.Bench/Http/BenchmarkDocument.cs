@@ -67,16 +67,19 @@ internal static class BenchmarkDocument
         return s.ToString();
     }
 
-    /// <summary>Replaces the generated section in <paramref name="path"/>, or appends it (creating the file if needed).</summary>
-    public static void Update(string path, string section)
+    /// <summary>Replaces the generated HTTP section in <paramref name="path"/>, or appends it (creating the file if needed).</summary>
+    public static void Update(string path, string section) => Update(path, section, BeginMarker, EndMarker);
+
+    /// <summary>Replaces the section between <paramref name="beginMarker"/> and <paramref name="endMarker"/>, or appends it.</summary>
+    public static void Update(string path, string section, string beginMarker, string endMarker)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var text = File.Exists(path) ? File.ReadAllText(path) : "# Benchmarks\n\n";
-        var begin = text.IndexOf(BeginMarker, StringComparison.Ordinal);
-        var end = text.IndexOf(EndMarker, StringComparison.Ordinal);
+        var begin = text.IndexOf(beginMarker, StringComparison.Ordinal);
+        var end = text.IndexOf(endMarker, StringComparison.Ordinal);
         if (begin >= 0 && end > begin)
         {
-            text = string.Concat(text.AsSpan(0, begin), section.TrimEnd('\n'), text.AsSpan(end + EndMarker.Length));
+            text = string.Concat(text.AsSpan(0, begin), section.TrimEnd('\n'), text.AsSpan(end + endMarker.Length));
         }
         else
         {

@@ -67,10 +67,13 @@ internal sealed class PortalProcess : IDisposable
         return File.Exists(dll) ? dll : throw new InvalidOperationException("The Release build produced no " + dll);
     }
 
-    /// <summary>Starts Portal.dll and waits until <c>GET /healthz</c> answers 200.</summary>
-    public static async Task<PortalProcess> StartAsync(string portalDll, IReadOnlyDictionary<string, string> extraEnvironment)
+    /// <summary>
+    /// Starts Portal.dll on <paramref name="port"/> (default: a free one) and waits until <c>GET /healthz</c> answers
+    /// 200. A caller passes the port when another process must know Portal's URLs first (an IdP's redirect URIs).
+    /// </summary>
+    public static async Task<PortalProcess> StartAsync(string portalDll, IReadOnlyDictionary<string, string> extraEnvironment, int? port = null)
     {
-        var port = FreeLoopbackPort();
+        port ??= FreeLoopbackPort();
         var dataDirectory = Path.Combine(Path.GetTempPath(), "portal-httpbench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
         var info = new ProcessStartInfo("dotnet")
