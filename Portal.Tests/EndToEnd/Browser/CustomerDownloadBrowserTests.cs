@@ -1,6 +1,11 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Portal.Core.Downloads;
+using Portal.Core.Persistence;
+using Portal.Hosting;
 using Portal.Tests.EndToEnd.Clients;
 
 namespace Portal.Tests.EndToEnd.Browser;
@@ -43,6 +48,7 @@ public sealed class CustomerDownloadBrowserTests(BrowserE2EFixture fixture) : Ad
         // the profile in the UI for the customer's IdP group.
         await CreateBrokerAsync();
         await CreateProfileInTheUiAsync(admin);
+        await AssertCreationAuditedAsync();
 
         // Act 1: the customer signs in at the IdP, opens /downloads and downloads the credentials file.
         await customer.GotoAsync(BrowserE2EFixture.PortalOrigin + BrowserE2EFixture.OidcSignInPath(BrowserE2EFixture.OidcIssuer) + "?returnUrl=/downloads");
@@ -122,6 +128,18 @@ public sealed class CustomerDownloadBrowserTests(BrowserE2EFixture fixture) : Ad
         await admin.Locator("textarea[data-testid=profile-groups]").FillAsync(CustomerGroup);
         await admin.Locator("[data-testid=profile-save]").ClickAsync();
         await Assertions.Expect(admin.Locator("[data-testid=profiles-table] [data-testid=profile-row-name]").Filter(new() { HasTextString = ProfileName })).ToHaveCountAsync(1);
+    }
+
+    /// <summary>The UI's save is audited with the signed-in administrator and the values the profile was created with.</summary>
+    private async Task AssertCreationAuditedAsync()
+    {
+        await using var db = await Fixture.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var events = await db.AuditEvents.AsNoTracking().Where(e => e.Action == FederationProfileAudit.CreateAction).ToListAsync();
+        var created = Assert.Single(events, e => e.Message!.Contains(ProfileName, StringComparison.Ordinal));
+        Assert.Equal("Allow", created.Decision);
+        Assert.EndsWith(":user/" + FirstRunBootstrap.AdminUserName, created.Principal, StringComparison.Ordinal);
+        using var message = JsonDocument.Parse(created.Message!);
+        Assert.Equal(BrokerName, message.RootElement.GetProperty("after").GetProperty("userName").GetString());
     }
 
     /// <summary>
