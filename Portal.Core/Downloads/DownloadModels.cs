@@ -53,6 +53,9 @@ public sealed record ProfileSaveResult(FederationProfile? Profile, IReadOnlyDict
 {
     /// <summary>True when the profile was saved.</summary>
     public bool Succeeded => Profile is not null && Errors.Count == 0;
+
+    /// <summary>For an update: the profile as it was just before this save (null for a create or an unknown id).</summary>
+    public FederationProfile? Previous { get; init; }
 }
 
 /// <summary>

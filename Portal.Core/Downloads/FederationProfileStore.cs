@@ -63,13 +63,20 @@ public sealed class FederationProfileStore
         return SaveAsync(id, draft, ct);
     }
 
-    /// <summary>Deletes a profile and its unused links; false when it does not exist.</summary>
-    public async Task<bool> DeleteAsync(string id, CancellationToken ct = default)
+    /// <summary>Deletes a profile and its unused links; returns the profile as it was, or null when it does not exist.</summary>
+    public async Task<FederationProfile?> DeleteAsync(string id, CancellationToken ct = default)
     {
         await using var db = await _dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false);
+        var row = await db.FederationProfiles.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct).ConfigureAwait(false);
+        if (row is null)
+        {
+            return null;
+        }
+
+        // The profile as read is what the audit records as "before"; only the delete that removed it reports it.
         var deleted = await db.FederationProfiles.Where(p => p.Id == id).ExecuteDeleteAsync(ct).ConfigureAwait(false);
         await db.DownloadLinks.Where(l => l.ProfileId == id).ExecuteDeleteAsync(ct).ConfigureAwait(false);
-        return deleted > 0;
+        return deleted > 0 ? await ToModelAsync(row, ct).ConfigureAwait(false) : null;
     }
 
     /// <summary>
@@ -152,6 +159,8 @@ public sealed class FederationProfileStore
             errors["Id"] = "This profile no longer exists.";
         }
 
+        var previous = row is null ? null : await ToModelAsync(row, ct).ConfigureAwait(false);
+
         if (!errors.ContainsKey(nameof(draft.Name)) && await NameTakenAsync(db, name, id, ct).ConfigureAwait(false))
         {
             errors[nameof(draft.Name)] = $"A profile named \"{name}\" already exists.";
@@ -159,7 +168,7 @@ public sealed class FederationProfileStore
 
         if (errors.Count > 0)
         {
-            return new ProfileSaveResult(null, errors);
+            return new ProfileSaveResult(null, errors) { Previous = previous };
         }
 
         var now = _time.GetUtcNow();
@@ -192,10 +201,10 @@ public sealed class FederationProfileStore
         }
         catch (DbUpdateException ex) when (UniqueViolation.Matches(ex))
         {
-            return new ProfileSaveResult(null, new Dictionary<string, string> { [nameof(draft.Name)] = $"A profile named \"{name}\" already exists." });
+            return new ProfileSaveResult(null, new Dictionary<string, string> { [nameof(draft.Name)] = $"A profile named \"{name}\" already exists." }) { Previous = previous };
         }
 
-        return new ProfileSaveResult(await ToModelAsync(row, ct).ConfigureAwait(false), new Dictionary<string, string>());
+        return new ProfileSaveResult(await ToModelAsync(row, ct).ConfigureAwait(false), new Dictionary<string, string>()) { Previous = previous };
     }
 
     private static async Task<bool> NameTakenAsync(PortalDbContext db, string name, string? exceptId, CancellationToken ct)

@@ -128,7 +128,7 @@ public sealed class CustomerDownloadsTests : IAsyncLifetime
         Assert.True(updated.Succeeded);
         Assert.Equal(900, updated.Profile!.DurationSeconds);
         Assert.Equal(["partners"], updated.Profile.AllowedGroups);
-        Assert.True(deleted);
+        Assert.Equal(profile.Id, deleted?.Id);
         Assert.Null(await _store.GetAsync(profile.Id));
     }
 

@@ -192,7 +192,14 @@ public sealed class BrowserE2EFixture : IAsyncLifetime, IDisposable
     }
 
     /// <summary>Runs Debian's AWS CLI against Portal in an isolated environment.</summary>
-    public async Task<ProcessResult> AwsAsync(IEnumerable<string> arguments, AwsCredentials? credentials)
+    public Task<ProcessResult> AwsAsync(IEnumerable<string> arguments, AwsCredentials? credentials) =>
+        RunAwsAsync(arguments, credentials, credentialsFile: null, profile: null);
+
+    /// <summary>Runs the AWS CLI with only a shared credentials file (AWS_SHARED_CREDENTIALS_FILE) and one of its profiles.</summary>
+    public Task<ProcessResult> AwsWithCredentialsFileAsync(IEnumerable<string> arguments, string credentialsFile, string profile) =>
+        RunAwsAsync(arguments, credentials: null, credentialsFile, profile);
+
+    private async Task<ProcessResult> RunAwsAsync(IEnumerable<string> arguments, AwsCredentials? credentials, string? credentialsFile, string? profile)
     {
         ClientTools.RequireFile(ClientTools.AwsCli, "The AWS CLI (Debian awscli)");
         var home = Path.Combine(RunDirectory, "aws-home");
@@ -201,11 +208,11 @@ public sealed class BrowserE2EFixture : IAsyncLifetime, IDisposable
         {
             ["HOME"] = home,
             ["AWS_CONFIG_FILE"] = Path.Combine(home, "config"),
-            ["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(home, "credentials"),
+            ["AWS_SHARED_CREDENTIALS_FILE"] = credentialsFile ?? Path.Combine(home, "credentials"),
             ["AWS_EC2_METADATA_DISABLED"] = "true",
             ["AWS_DEFAULT_REGION"] = "us-east-1",
             ["AWS_PAGER"] = string.Empty,
-            ["AWS_PROFILE"] = null,
+            ["AWS_PROFILE"] = profile,
             ["AWS_ACCESS_KEY_ID"] = credentials?.AccessKeyId,
             ["AWS_SECRET_ACCESS_KEY"] = credentials?.SecretAccessKey,
             ["AWS_SESSION_TOKEN"] = credentials?.SessionToken,
