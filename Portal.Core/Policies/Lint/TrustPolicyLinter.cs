@@ -33,6 +33,7 @@ public static class TrustPolicyLinter
 {
     private const string WebIdentityAction = "sts:AssumeRoleWithWebIdentity";
     private const string CognitoProvider = "cognito-identity.amazonaws.com";
+    private const string PortalKeyPrefix = "portal:";
 
     /// <summary>The findings for a parsed trust policy; empty when it may be saved.</summary>
     public static IReadOnlyList<TrustPolicyFinding> Lint(PolicyDocument document)
@@ -66,7 +67,10 @@ public static class TrustPolicyLinter
                         $"{where} trusts {provider} without a condition on {provider}:aud, so tokens issued to any client of that provider would be accepted. Add e.g. \"StringEquals\": {{\"{provider}:aud\": \"<client id>\"}}."));
                 }
 
+                // A portal:* attribute (groups, email, …) names people signed in at the portal and is absent from tokens
+                // presented directly to the API, so it narrows the subjects as a sub condition does.
                 var subjectOk = HasNarrowingCondition(statement, provider, "sub")
+                    || HasPortalAttributeCondition(statement)
                     || (string.Equals(provider, CognitoProvider, StringComparison.OrdinalIgnoreCase) && HasNarrowingCondition(statement, provider, "amr"));
                 if (!subjectOk)
                 {
@@ -128,6 +132,14 @@ public static class TrustPolicyLinter
             && !c.IfExists
             && c.Family == ConditionFamily.String
             && KeyMatches(c.Key, provider, claim)
+            && c.Values.Any(v => v.Raw.Trim('*').Length > 0));
+
+    private static bool HasPortalAttributeCondition(PolicyStatement statement) =>
+        statement.Conditions.Any(c =>
+            !c.Negated
+            && !c.IfExists
+            && c.Family == ConditionFamily.String
+            && c.Key.StartsWith(PortalKeyPrefix, StringComparison.OrdinalIgnoreCase)
             && c.Values.Any(v => v.Raw.Trim('*').Length > 0));
 
     private static bool KeyMatches(string key, string provider, string claim) =>

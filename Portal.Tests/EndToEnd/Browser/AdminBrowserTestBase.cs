@@ -76,7 +76,7 @@ public abstract class AdminBrowserTestBase(BrowserE2EFixture fixture) : BrowserT
                     Effect = "Allow",
                     Principal = new { Federated = provider },
                     Action = new[] { "sts:AssumeRoleWithWebIdentity", "sts:SetSourceIdentity" },
-                    Condition = new { StringEquals = new Dictionary<string, string> { [new Uri(BrowserE2EFixture.OidcIssuer).Authority + ":aud"] = BrowserE2EFixture.PortalClientId } },
+                    Condition = new { StringEquals = new Dictionary<string, string> { [new Uri(BrowserE2EFixture.OidcIssuer).Authority + ":aud"] = BrowserE2EFixture.PortalClientId }, StringLike = BrowserE2EFixture.OidcTestSubjects },
                 },
             },
         });

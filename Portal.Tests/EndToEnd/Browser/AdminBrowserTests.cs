@@ -31,7 +31,7 @@ public sealed class AdminBrowserTests(BrowserE2EFixture fixture) : AdminBrowserT
         await admin.Locator(".mud-input-control.mud-select:has([data-testid=trust-provider])").ClickAsync();
         await admin.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = provider }).ClickAsync();
         await admin.Locator("input[data-testid=trust-groups]").FillAsync("staff");
-        var expected = RolesTrustBuilder.Build(new TrustBuilderModel { ProviderArn = provider, Groups = ["staff"] });
+        var expected = RolesTrustBuilder.Build(new TrustBuilderModel { ProviderArn = provider, Audiences = [BrowserE2EFixture.PortalClientId], Groups = ["staff"] });
         await Assertions.Expect(admin.Locator("[data-testid=trust-json]")).ToHaveTextAsync(expected);
         await admin.Locator("[data-testid=trust-save]").ClickAsync();
         await Assertions.Expect(admin.GetByText("Trust policy saved.")).ToBeVisibleAsync();

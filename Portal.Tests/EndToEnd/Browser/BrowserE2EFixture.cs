@@ -79,6 +79,12 @@ public sealed class BrowserE2EFixture : IAsyncLifetime, IDisposable
 
     public static string SamlRoleArn => $"arn:aws:iam::{AccountId}:role/{SamlRoleName}";
 
+    /// <summary>
+    /// The condition every web-identity trust of these tests adds on the subject: the portal refuses trust that admits every
+    /// identity at a provider (SECURITY-CASES 104g), and the test IdP's people are e2e-user-alice and e2e-user-bob.
+    /// </summary>
+    public static Dictionary<string, string> OidcTestSubjects => new() { [new Uri(OidcIssuer).Authority + ":sub"] = "e2e-user-*" };
+
     public static string WebIdentityRoleArn => $"arn:aws:iam::{AccountId}:role/{WebIdentityRoleName}";
 
     public static string OidcProviderArn(string issuer) => $"arn:aws:iam::{AccountId}:oidc-provider/{new Uri(issuer).Authority}";
@@ -322,7 +328,7 @@ public sealed class BrowserE2EFixture : IAsyncLifetime, IDisposable
     private async Task CreateRolesAsync()
     {
         var samlTrust = TrustPolicy(SamlProviderArn, "sts:AssumeRoleWithSAML", "SAML:aud", "https://signin.aws.amazon.com/saml");
-        var webTrust = TrustPolicy(OidcProviderArn(OidcIssuer), "sts:AssumeRoleWithWebIdentity", new Uri(OidcIssuer).Authority + ":aud", StsClientId);
+        var webTrust = TrustPolicy(OidcProviderArn(OidcIssuer), "sts:AssumeRoleWithWebIdentity", new Uri(OidcIssuer).Authority + ":aud", StsClientId, OidcTestSubjects);
         foreach (var (name, trust) in new[] { (SamlRoleName, samlTrust), (WebIdentityRoleName, webTrust) })
         {
             var created = await AwsAsync(["iam", "create-role", "--role-name", name, "--assume-role-policy-document", trust], Root);
@@ -330,7 +336,7 @@ public sealed class BrowserE2EFixture : IAsyncLifetime, IDisposable
         }
     }
 
-    private static string TrustPolicy(string federated, string action, string conditionKey, string conditionValue) => JsonSerializer.Serialize(new
+    private static string TrustPolicy(string federated, string action, string conditionKey, string conditionValue, Dictionary<string, string>? like = null) => JsonSerializer.Serialize(new
     {
         Version = "2012-10-17",
         Statement = new[]
@@ -340,7 +346,9 @@ public sealed class BrowserE2EFixture : IAsyncLifetime, IDisposable
                 Effect = "Allow",
                 Principal = new { Federated = federated },
                 Action = action,
-                Condition = new Dictionary<string, Dictionary<string, string>> { ["StringEquals"] = new() { [conditionKey] = conditionValue } },
+                Condition = like is null
+                    ? new Dictionary<string, Dictionary<string, string>> { ["StringEquals"] = new() { [conditionKey] = conditionValue } }
+                    : new Dictionary<string, Dictionary<string, string>> { ["StringEquals"] = new() { [conditionKey] = conditionValue }, ["StringLike"] = like },
             },
         },
     });

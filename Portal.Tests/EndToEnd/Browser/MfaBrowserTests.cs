@@ -81,6 +81,7 @@ public sealed class MfaBrowserTests(BrowserE2EFixture fixture) : BrowserTestBase
                     Condition = new Dictionary<string, Dictionary<string, string>>
                     {
                         ["StringEquals"] = new() { [audKey] = BrowserE2EFixture.PortalClientId },
+                        ["StringLike"] = BrowserE2EFixture.OidcTestSubjects,
                         ["Bool"] = new() { ["aws:MultiFactorAuthPresent"] = "true" },
                     },
                 },

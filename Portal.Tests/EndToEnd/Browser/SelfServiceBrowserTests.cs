@@ -27,7 +27,7 @@ public sealed class SelfServiceBrowserTests(BrowserE2EFixture fixture) : Browser
                     Effect = "Allow",
                     Principal = new { Federated = provider },
                     Action = new[] { "sts:AssumeRoleWithWebIdentity", "sts:SetSourceIdentity" },
-                    Condition = new { StringEquals = new Dictionary<string, string> { [audKey] = BrowserE2EFixture.PortalClientId } },
+                    Condition = new { StringEquals = new Dictionary<string, string> { [audKey] = BrowserE2EFixture.PortalClientId }, StringLike = BrowserE2EFixture.OidcTestSubjects },
                 },
             },
         });

@@ -44,6 +44,27 @@ public sealed class RolesAdminService(IamDirectory directory, StsEngine engine, 
         return saml.Concat(oidc).Select(p => p.Arn).ToList();
     }
 
+    /// <summary>
+    /// For each OIDC provider of the account, the audiences the trust builder requires (<c>&lt;provider&gt;:aud</c>): the
+    /// portal's sign-in client id when sign-in is configured, else the provider's registered client ids.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ListProviderAudiencesAsync(string accountId, CancellationToken ct = default)
+    {
+        var audiences = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (!AccountId.TryParse(accountId, out var account))
+        {
+            return audiences;
+        }
+
+        foreach (var provider in await directory.ListProvidersAsync(account, IamDirectory.OidcProviderKind, ct).ConfigureAwait(false))
+        {
+            var settings = Portal.Authentication.Oidc.OidcSignInSettingsCodec.Read(await directory.GetProviderSettingsAsync(account, provider.Arn, ct).ConfigureAwait(false));
+            audiences[provider.Arn] = settings is { SignInEnabled: true } ? [settings.ClientId!] : provider.ClientIds;
+        }
+
+        return audiences;
+    }
+
     /// <summary>A role with its policies; null when it does not exist.</summary>
     public async Task<RoleDetails?> GetRoleAsync(string accountId, string name, CancellationToken ct = default)
     {

@@ -15,6 +15,12 @@ public sealed record TrustBuilderModel
     /// <summary>The trusted SAML or OIDC provider's ARN; empty when no identity provider is trusted.</summary>
     public string ProviderArn { get; init; } = string.Empty;
 
+    /// <summary>
+    /// For an OIDC provider, the <c>&lt;provider&gt;:aud</c> values the token must carry (the portal's client id at that
+    /// provider): without them a token issued to any other client of the provider would match (SECURITY-CASES 104g).
+    /// </summary>
+    public IReadOnlyList<string> Audiences { get; init; } = [];
+
     /// <summary>Groups (portal:groups) of which the person must be in at least one; empty for no group condition.</summary>
     public IReadOnlyList<string> Groups { get; init; } = [];
 
@@ -36,11 +42,23 @@ public sealed record TrustBuilderModel
     /// <summary>True when the provider ARN names a SAML provider (otherwise an OIDC one).</summary>
     public bool IsSamlProvider => ProviderArn.Contains(":saml-provider/", StringComparison.Ordinal);
 
+    /// <summary>The OIDC provider's condition-key prefix (its URL without scheme), or null for a SAML or no provider.</summary>
+    public string? OidcKeyPrefix
+    {
+        get
+        {
+            const string marker = ":oidc-provider/";
+            var at = ProviderArn.IndexOf(marker, StringComparison.Ordinal);
+            return at < 0 ? null : ProviderArn[(at + marker.Length)..].Trim();
+        }
+    }
+
     /// <inheritdoc />
     public bool Equals(TrustBuilderModel? other) =>
         other is not null
         && string.Equals(ProviderArn, other.ProviderArn, StringComparison.Ordinal)
         && Groups.SequenceEqual(other.Groups, StringComparer.Ordinal)
+        && Audiences.SequenceEqual(other.Audiences, StringComparer.Ordinal)
         && string.Equals(ClaimKey, other.ClaimKey, StringComparison.Ordinal)
         && string.Equals(ClaimValue, other.ClaimValue, StringComparison.Ordinal)
         && AwsPrincipals.SequenceEqual(other.AwsPrincipals, StringComparer.Ordinal)
@@ -144,7 +162,8 @@ public static class RolesTrustBuilder
 
         var hasGroups = model.Groups.Count > 0;
         var hasClaim = !string.IsNullOrWhiteSpace(model.ClaimKey);
-        if (hasGroups || hasClaim || model.RequireMfa)
+        var audienceKey = model.OidcKeyPrefix is { } prefix && model.Audiences.Count > 0 ? prefix + ":aud" : null;
+        if (hasGroups || hasClaim || audienceKey is not null || model.RequireMfa)
         {
             w.WriteStartObject("Condition");
             if (hasGroups)
@@ -155,10 +174,19 @@ public static class RolesTrustBuilder
                 w.WriteEndObject();
             }
 
-            if (hasClaim)
+            if (hasClaim || audienceKey is not null)
             {
                 w.WriteStartObject("StringEquals");
-                w.WriteString(model.ClaimKey.Trim(), model.ClaimValue);
+                if (audienceKey is not null)
+                {
+                    WriteValues(w, audienceKey, model.Audiences);
+                }
+
+                if (hasClaim && !string.Equals(model.ClaimKey.Trim(), audienceKey, StringComparison.Ordinal))
+                {
+                    w.WriteString(model.ClaimKey.Trim(), model.ClaimValue);
+                }
+
                 w.WriteEndObject();
             }
 
@@ -295,8 +323,24 @@ public static class RolesTrustBuilder
                 case GroupsOperator when entries is [{ Name: GroupsKey } g]:
                     model = model with { Groups = Values(g.Value) };
                     break;
-                case "StringEquals" when entries is [{ Value.ValueKind: JsonValueKind.String } c]:
-                    model = model with { ClaimKey = c.Name, ClaimValue = c.Value.GetString()! };
+                case "StringEquals" when entries.Count is 1 or 2:
+                    var audienceKey = model.OidcKeyPrefix is { } prefix ? prefix + ":aud" : null;
+                    foreach (var entry in entries)
+                    {
+                        if (string.Equals(entry.Name, audienceKey, StringComparison.Ordinal) && model.Audiences.Count == 0 && Values(entry.Value).Count > 0)
+                        {
+                            model = model with { Audiences = Values(entry.Value) };
+                        }
+                        else if (entry.Value.ValueKind == JsonValueKind.String && model.ClaimKey.Length == 0)
+                        {
+                            model = model with { ClaimKey = entry.Name, ClaimValue = entry.Value.GetString()! };
+                        }
+                        else
+                        {
+                            return false;
+                        }
+                    }
+
                     break;
                 case "Bool" when IsMfa(entries):
                     mfa = true;

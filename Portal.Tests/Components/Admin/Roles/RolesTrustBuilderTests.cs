@@ -22,6 +22,14 @@ public class RolesTrustBuilderTests
             """{"Version":"2012-10-17","Statement":[{"Sid":"TrustIdentityProvider","Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:saml-provider/Corp"},"Action":["sts:AssumeRoleWithSAML","sts:SetSourceIdentity"],"Condition":{"ForAnyValue:StringEquals":{"portal:groups":["a","b"]},"StringEquals":{"saml:sub":"alice"},"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}"""
         },
         {
+            new TrustBuilderModel { ProviderArn = Oidc, Audiences = ["portal-client"], Groups = ["admins"] },
+            """{"Version":"2012-10-17","Statement":[{"Sid":"TrustIdentityProvider","Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/idp.example.com"},"Action":["sts:AssumeRoleWithWebIdentity","sts:SetSourceIdentity"],"Condition":{"ForAnyValue:StringEquals":{"portal:groups":"admins"},"StringEquals":{"idp.example.com:aud":"portal-client"}}}]}"""
+        },
+        {
+            new TrustBuilderModel { ProviderArn = Oidc, Audiences = ["c1", "c2"], ClaimKey = "idp.example.com:sub", ClaimValue = "u1" },
+            """{"Version":"2012-10-17","Statement":[{"Sid":"TrustIdentityProvider","Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/idp.example.com"},"Action":["sts:AssumeRoleWithWebIdentity","sts:SetSourceIdentity"],"Condition":{"StringEquals":{"idp.example.com:aud":["c1","c2"],"idp.example.com:sub":"u1"}}}]}"""
+        },
+        {
             new TrustBuilderModel { AwsPrincipals = ["444455556666"] },
             """{"Version":"2012-10-17","Statement":[{"Sid":"TrustIamPrincipals","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::444455556666:root"},"Action":"sts:AssumeRole"}]}"""
         },

@@ -28,6 +28,26 @@ public class TrustBuilderTests : PortalComponentTest
     }
 
     [Fact]
+    public void Edit_OidcProviderWithoutAudience_AddsTheConfiguredClientIdAsAud()
+    {
+        // Arrange: a builder-shaped OIDC trust saved before audiences were required (SECURITY-CASES 104g).
+        const string oidc = "arn:aws:iam::111122223333:oidc-provider/idp.example.com";
+        string? reported = null;
+        var json = RolesTrustBuilder.Build(new TrustBuilderModel { ProviderArn = oidc, Groups = ["staff"] });
+        var audiences = new Dictionary<string, IReadOnlyList<string>> { [oidc] = ["portal-client"] };
+        var cut = Render<TrustBuilder>(p => p.Add(c => c.Providers, [oidc]).Add(c => c.ProviderAudiences, audiences)
+            .Add(c => c.Value, json).Add(c => c.ValueChanged, v => reported = v));
+
+        // Act
+        cut.Find("input[data-testid=trust-groups]").Input("staff, ops");
+
+        // Assert
+        var expected = RolesTrustBuilder.Build(new TrustBuilderModel { ProviderArn = oidc, Audiences = ["portal-client"], Groups = ["staff", "ops"] });
+        Assert.Equal(expected, reported);
+        Assert.Contains("\"idp.example.com:aud\": \"portal-client\"", reported, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_BuilderShapedJson_FillsTheFields()
     {
         // Arrange

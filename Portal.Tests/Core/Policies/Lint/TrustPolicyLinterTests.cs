@@ -19,6 +19,7 @@ public class TrustPolicyLinterTests
         Statement("""{"Federated":"accounts.google.com"}""", "sts:AssumeRoleWithWebIdentity", """{"StringEquals":{"accounts.google.com:aud":"client-1","accounts.google.com:sub":"1234"}}"""),
         Statement("""{"Federated":"cognito-identity.amazonaws.com"}""", "sts:AssumeRoleWithWebIdentity",
             """{"StringEquals":{"cognito-identity.amazonaws.com:aud":"us-east-1:pool"},"ForAnyValue:StringLike":{"cognito-identity.amazonaws.com:amr":"authenticated"}}"""),
+        Statement(Federated, "sts:AssumeRoleWithWebIdentity", Conditions(Aud, "\"ForAnyValue:StringEquals\":{\"portal:groups\":\"developers\"}")),
     };
 
     public static TheoryData<string, TrustPolicyRule> TooBroad => new()
@@ -32,6 +33,8 @@ public class TrustPolicyLinterTests
         { Statement(Federated, "sts:AssumeRoleWithWebIdentity", Conditions(Aud, "\"StringNotEquals\":{\"token.actions.githubusercontent.com:sub\":\"x\"}")), TrustPolicyRule.WebIdentityWithoutSubject },
         { Statement(Federated, "sts:AssumeRoleWithWebIdentity", Conditions(Aud, "\"StringLikeIfExists\":{\"token.actions.githubusercontent.com:sub\":\"repo:corp/*\"}")), TrustPolicyRule.WebIdentityWithoutSubject },
         { Statement(Federated, "sts:*", Conditions(Sub)), TrustPolicyRule.WebIdentityWithoutAudience },
+        { Statement(Federated, "sts:AssumeRoleWithWebIdentity", Conditions(Aud, "\"ForAnyValue:StringLike\":{\"portal:groups\":\"*\"}")), TrustPolicyRule.WebIdentityWithoutSubject },
+        { Statement(Federated, "sts:AssumeRoleWithWebIdentity", Conditions(Aud, "\"ForAnyValue:StringNotEquals\":{\"portal:groups\":\"x\"}")), TrustPolicyRule.WebIdentityWithoutSubject },
         { Statement("""{"Federated":"accounts.google.com"}""", "sts:AssumeRoleWithWebIdentity", """{"StringEquals":{"accounts.google.com:aud":"client-1"}}"""), TrustPolicyRule.WebIdentityWithoutSubject },
         { Statement("""{"Federated":"cognito-identity.amazonaws.com"}""", "sts:AssumeRoleWithWebIdentity", """{"StringEquals":{"cognito-identity.amazonaws.com:aud":"us-east-1:pool"}}"""), TrustPolicyRule.WebIdentityWithoutSubject },
     };
