@@ -105,6 +105,12 @@ public enum SamlFailureReason
     /// <summary>ATTR_VALUE: an AttributeValue containing comments, CDATA or processing instructions (case 32).</summary>
     AttrValue,
 
+    /// <summary>BINDING_SIG: an HTTP-Redirect query signature that cannot be checked as sent: duplicate or ambiguous parameters, a refused SigAlg (case 58).</summary>
+    BindingSig,
+
+    /// <summary>SESSION_INDEX: a LogoutRequest naming SessionIndex values that do not include the current session's.</summary>
+    SessionIndex,
+
     /// <summary>NAMEID: NameID missing, encrypted, empty, or containing anything but text (cases 32, 33, 36, 37).</summary>
     NameId,
 }
@@ -150,6 +156,8 @@ public static class SamlFailureReasonExtensions
         SamlFailureReason.AttrDuplicate => "ATTR_DUPLICATE",
         SamlFailureReason.AttrValue => "ATTR_VALUE",
         SamlFailureReason.NameId => "NAMEID",
+        SamlFailureReason.BindingSig => "BINDING_SIG",
+        SamlFailureReason.SessionIndex => "SESSION_INDEX",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Unknown SAML failure reason."),
     };
 }

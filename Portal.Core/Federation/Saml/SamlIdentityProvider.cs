@@ -20,6 +20,12 @@ public sealed record SamlIdentityProvider
     /// <summary>SingleSignOnService locations for the HTTP-POST binding.</summary>
     public IReadOnlyList<string> SsoPostUrls { get; init; } = [];
 
+    /// <summary>The HTTP-Redirect SingleLogoutService Location for LogoutRequests, or null when the IdP has none.</summary>
+    public string? SloRedirectUrl { get; init; }
+
+    /// <summary>The HTTP-Redirect SingleLogoutService ResponseLocation (else Location) for LogoutResponses.</summary>
+    public string? SloRedirectResponseUrl { get; init; }
+
     /// <summary>Accept responses without InResponseTo (IdP-initiated). Default false (SECURITY-CASES 50).</summary>
     public bool AllowIdpInitiated { get; init; }
 

@@ -22,6 +22,12 @@ public sealed record SamlMetadata
     /// <summary>SingleSignOnService locations for HTTP-POST.</summary>
     public IReadOnlyList<string> SsoPostUrls { get; init; } = [];
 
+    /// <summary>The first HTTP-Redirect SingleLogoutService Location (where LogoutRequests go), or null.</summary>
+    public string? SloRedirectUrl { get; init; }
+
+    /// <summary>Where LogoutResponses go: that service's ResponseLocation, else its Location (SAML Metadata §2.2.2).</summary>
+    public string? SloRedirectResponseUrl { get; init; }
+
     /// <summary>An IdP configuration with these keys and endpoints and default policy settings.</summary>
     public SamlIdentityProvider ToIdentityProvider() => new()
     {
@@ -29,6 +35,8 @@ public sealed record SamlMetadata
         SigningCertificates = SigningCertificates,
         SsoRedirectUrls = SsoRedirectUrls,
         SsoPostUrls = SsoPostUrls,
+        SloRedirectUrl = SloRedirectUrl,
+        SloRedirectResponseUrl = SloRedirectResponseUrl,
     };
 
     /// <summary>Parses metadata with the hardened reader; throws <see cref="FormatException"/> naming what is wrong.</summary>
@@ -136,10 +144,42 @@ public sealed record SamlMetadata
             }
         }
 
-        metadata = new SamlMetadata { EntityId = entityId, SigningCertificates = certificates, SsoRedirectUrls = redirect, SsoPostUrls = post };
+        string? sloUrl = null;
+        string? sloResponseUrl = null;
+        foreach (var service in SamlXml.Children(descriptors[0], SamlConstants.MetadataNs, "SingleLogoutService"))
+        {
+            if (SamlXml.Attr(service, "Binding") != SamlConstants.HttpRedirectBinding || sloUrl is not null)
+            {
+                continue;
+            }
+
+            var location = SamlXml.Attr(service, "Location");
+            var responseLocation = SamlXml.Attr(service, "ResponseLocation") ?? location;
+            if (!IsAllowedEndpoint(location) || !IsAllowedEndpoint(responseLocation))
+            {
+                error = "A SingleLogoutService Location is not an absolute https URL (http only on a loopback host).";
+                return false;
+            }
+
+            sloUrl = location;
+            sloResponseUrl = responseLocation;
+        }
+
+        metadata = new SamlMetadata
+        {
+            EntityId = entityId,
+            SigningCertificates = certificates,
+            SsoRedirectUrls = redirect,
+            SsoPostUrls = post,
+            SloRedirectUrl = sloUrl,
+            SloRedirectResponseUrl = sloResponseUrl,
+        };
         error = null;
         return true;
     }
+
+    private static bool IsAllowedEndpoint(string? location) =>
+        Uri.TryCreate(location, UriKind.Absolute, out var uri) && IsAllowedSsoScheme(uri);
 
     /// <summary>
     /// https, or http on a loopback host only: a development IdP on this machine (the same rule as OIDC issuers in

@@ -113,7 +113,7 @@ public sealed partial class SamlResponseValidator
     /// <summary>SAML Core §5.4.2 / cases 10, 11: the URI is <c>#</c> followed by an NCName; no empty, xpointer or external URI.</summary>
     private static string ParseReferenceUri(string? uri)
     {
-        if (uri is null || uri.Length < 2 || uri[0] != '#' || !IsNcName(uri[1..]))
+        if (uri is null || uri.Length < 2 || uri[0] != '#' || !SamlXml.IsNcName(uri[1..]))
         {
             throw new SamlRejectedException(SamlFailureReason.SigRefForm, "The Reference URI is not '#' followed by an NCName.");
         }

@@ -163,7 +163,7 @@ public sealed partial class SamlResponseValidator(ILogger<SamlResponseValidator>
         }
 
         var id = SamlXml.Attr(root, "ID");
-        if (string.IsNullOrEmpty(id) || !IsNcName(id))
+        if (string.IsNullOrEmpty(id) || !SamlXml.IsNcName(id))
         {
             throw new SamlRejectedException(SamlFailureReason.XmlMalformed, "The Response has no valid ID.");
         }
@@ -337,19 +337,6 @@ public sealed partial class SamlResponseValidator(ILogger<SamlResponseValidator>
     }
 
     private static readonly string[] IdAttributeNames = ["ID", "Id", "id"];
-
-    private static bool IsNcName(string value)
-    {
-        try
-        {
-            XmlConvert.VerifyNCName(value);
-            return true;
-        }
-        catch (XmlException)
-        {
-            return false;
-        }
-    }
 
     private sealed record ValidatedMessage(SamlAssertionData Assertion, DateTimeOffset ReplayExpiresAt);
 }

@@ -134,4 +134,18 @@ internal static class SamlXml
 
         return element.InnerText;
     }
+
+    /// <summary>True when the value is an XML NCName (SAML Core §1.3.4 IDs, SECURITY-CASES 11).</summary>
+    public static bool IsNcName(string value)
+    {
+        try
+        {
+            XmlConvert.VerifyNCName(value);
+            return true;
+        }
+        catch (XmlException)
+        {
+            return false;
+        }
+    }
 }

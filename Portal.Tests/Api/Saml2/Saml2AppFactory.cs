@@ -40,15 +40,22 @@ public sealed class Saml2AppFactory : WebApplicationFactory<Program>
     });
 
     /// <summary>IdP metadata (SAML Metadata §2.4.3) with the given signing certificates and an HTTP-Redirect SSO endpoint.</summary>
-    public static string Metadata(string entityId, params X509Certificate2[] certificates)
+    public static string Metadata(string entityId, params X509Certificate2[] certificates) => MetadataWithSlo(entityId, null, certificates);
+
+    /// <summary>As <see cref="Metadata"/>, plus an HTTP-Redirect SingleLogoutService when <paramref name="sloLocation"/> is set.</summary>
+    public static string MetadataWithSlo(string entityId, string? sloLocation, params X509Certificate2[] certificates)
     {
         var keys = string.Concat(certificates.Select(c =>
             $"""<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>{Convert.ToBase64String(c.RawData)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"""));
-        return $"""<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="{entityId}"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">{keys}<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{IdpSsoLocation}"/></md:IDPSSODescriptor></md:EntityDescriptor>""";
+        return $"""<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="{entityId}"><md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">{keys}{(sloLocation is null ? string.Empty : $"<md:SingleLogoutService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\"{sloLocation}\"/>")}<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="{IdpSsoLocation}"/></md:IDPSSODescriptor></md:EntityDescriptor>""";
     }
 
     /// <summary>Registers the provider in the database (once) and brings the schemes in step.</summary>
-    public async Task RegisterProviderAsync(string name, string entityId, SamlProviderSettings settings, params X509Certificate2[] certificates)
+    public Task RegisterProviderAsync(string name, string entityId, SamlProviderSettings settings, params X509Certificate2[] certificates) =>
+        RegisterMetadataAsync(name, Metadata(entityId, certificates), settings);
+
+    /// <summary>Registers the provider with the given metadata (once) and brings the schemes in step.</summary>
+    public async Task RegisterMetadataAsync(string name, string metadataXml, SamlProviderSettings settings)
     {
         _ = Services;
         var dbFactory = Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
@@ -62,7 +69,7 @@ public sealed class Saml2AppFactory : WebApplicationFactory<Program>
                     AccountId = AccountId,
                     Kind = "SAML",
                     Name = name,
-                    MetadataXml = Metadata(entityId, certificates),
+                    MetadataXml = metadataXml,
                     SettingsJson = settings.ToJson(),
                     CreatedAt = Time.GetUtcNow(),
                 });
@@ -74,11 +81,14 @@ public sealed class Saml2AppFactory : WebApplicationFactory<Program>
     }
 
     /// <summary>The newest SAML sign-in audit event.</summary>
-    public async Task<AuditEventEntity> LastSamlAuditAsync()
+    public Task<AuditEventEntity> LastSamlAuditAsync() => LastAuditAsync(Saml2Defaults.AuditAction);
+
+    /// <summary>The newest audit event of <paramref name="action"/>.</summary>
+    public async Task<AuditEventEntity> LastAuditAsync(string action)
     {
         var dbFactory = Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         await using var db = await dbFactory.CreateDbContextAsync();
-        return await db.AuditEvents.AsNoTracking().Where(e => e.Action == Saml2Defaults.AuditAction).OrderByDescending(e => e.Id).FirstAsync();
+        return await db.AuditEvents.AsNoTracking().Where(e => e.Action == action).OrderByDescending(e => e.Id).FirstAsync();
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

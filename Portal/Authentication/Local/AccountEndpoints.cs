@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Portal.Authentication.IdentityProviders;
+using Portal.Authentication.Saml2.Logout;
 using Portal.Components.Account;
 using Portal.Core.Audit;
 using Portal.Core.Iam;
@@ -134,11 +135,19 @@ public static class AccountEndpoints
         });
     }
 
-    private static async Task<RedirectHttpResult> SignOutAsync(HttpContext http, [FromForm] string? returnUrl)
+    private static async Task<IResult> SignOutAsync(HttpContext http, [FromForm] string? returnUrl)
     {
         _ = returnUrl;
+        var user = http.User;
         await http.SignOutAsync(PortalAuthenticationDefaults.CookieScheme).ConfigureAwait(false);
         await http.SignOutAsync(PortalAuthenticationDefaults.PartialScheme).ConfigureAwait(false);
+
+        // SAML Profiles §4.4: a person from an IdP with Single Logout also ends the IdP session (the portal cookie is already gone).
+        if (http.RequestServices.GetService<Saml2LogoutService>()?.Begin(http, user) is { } idpLogoutUrl)
+        {
+            return TypedResults.Redirect(idpLogoutUrl);
+        }
+
         return TypedResults.LocalRedirect(Query(PortalAuthenticationDefaults.SignInPath, ("signedOut", "1")));
     }
 

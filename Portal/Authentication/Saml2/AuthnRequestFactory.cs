@@ -12,21 +12,28 @@ internal static class AuthnRequestFactory
 
     public static XmlDocument Create(string id, DateTimeOffset issueInstant, string destination, string acsLocation, string spEntityId)
     {
-        var document = new XmlDocument { PreserveWhitespace = true, XmlResolver = null };
-        var request = document.CreateElement("samlp", "AuthnRequest", Saml2Namespaces.Protocol);
-        request.SetAttribute("ID", id);
-        request.SetAttribute("Version", "2.0");
-        request.SetAttribute("IssueInstant", issueInstant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-        request.SetAttribute("Destination", destination);
+        var (document, request) = Envelope("AuthnRequest", id, issueInstant, destination, spEntityId);
         request.SetAttribute("AssertionConsumerServiceURL", acsLocation);
         request.SetAttribute("ProtocolBinding", Saml2Namespaces.HttpPostBinding);
-        var issuer = document.CreateElement("saml", "Issuer", Saml2Namespaces.Assertion);
-        issuer.InnerText = spEntityId;
-        request.AppendChild(issuer);
         var policy = document.CreateElement("samlp", "NameIDPolicy", Saml2Namespaces.Protocol);
         policy.SetAttribute("AllowCreate", "true");
         request.AppendChild(policy);
-        document.AppendChild(request);
         return document;
+    }
+
+    /// <summary>A protocol message with the attributes and Issuer every SP message carries (SAML Core §3.2.1).</summary>
+    public static (XmlDocument Document, XmlElement Root) Envelope(string localName, string id, DateTimeOffset issueInstant, string destination, string spEntityId)
+    {
+        var document = new XmlDocument { PreserveWhitespace = true, XmlResolver = null };
+        var root = document.CreateElement("samlp", localName, Saml2Namespaces.Protocol);
+        root.SetAttribute("ID", id);
+        root.SetAttribute("Version", "2.0");
+        root.SetAttribute("IssueInstant", issueInstant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        root.SetAttribute("Destination", destination);
+        var issuer = document.CreateElement("saml", "Issuer", Saml2Namespaces.Assertion);
+        issuer.InnerText = spEntityId;
+        root.AppendChild(issuer);
+        document.AppendChild(root);
+        return (document, root);
     }
 }

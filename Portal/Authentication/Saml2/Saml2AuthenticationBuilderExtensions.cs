@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Portal.Authentication.Saml2.Bindings;
+using Portal.Authentication.Saml2.Logout;
 using Portal.Authentication.Saml2.Metadata;
 using Portal.Core.Audit;
 using Portal.Core.Federation;
@@ -38,6 +39,7 @@ public static class Saml2AuthenticationBuilderExtensions
         services.TryAddSingleton<ISaml2ClaimsFactory, Saml2ClaimsFactory>();
         services.TryAddTransient<Saml2Handler>();
         services.TryAddSingleton<SamlProviderSchemes>();
+        services.TryAddSingleton<Saml2LogoutService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<Saml2Options>, Saml2PostConfigureOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Saml2Options>, Saml2ValidateOptions>());
         services.AddHostedService<SamlProviderSchemesService>();
@@ -46,7 +48,7 @@ public static class Saml2AuthenticationBuilderExtensions
     }
 
     /// <summary>
-    /// Maps <c>GET /saml/metadata</c>, <c>GET /saml/login/{provider}</c> and the ACS fallback <c>POST /saml/acs</c>, which
+    /// Maps <c>GET /saml/metadata</c>, <c>GET /saml/login/{provider}</c>, Single Logout <c>GET /saml/slo</c> and the ACS fallback <c>POST /saml/acs</c>, which
     /// answers responses no provider claimed. The ACS opts out of antiforgery: the IdP cannot send a token, and the
     /// response is bound to the browser by the state and correlation cookies instead (SECURITY-CASES 104a, 104j).
     /// </summary>
@@ -55,6 +57,7 @@ public static class Saml2AuthenticationBuilderExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.MapGet(Saml2Defaults.MetadataPath, Metadata).AllowAnonymous();
         app.MapGet(Saml2Defaults.LoginPathPrefix + "/{provider}", ChallengeAsync).AllowAnonymous();
+        app.MapGet(Saml2Defaults.SingleLogoutPath, static (HttpContext context, Saml2LogoutService logout) => logout.HandleAsync(context)).AllowAnonymous();
         app.MapPost(Saml2Defaults.CallbackPath, RejectUnclaimedAsync).AllowAnonymous().DisableAntiforgery();
         return app;
     }
@@ -63,7 +66,7 @@ public static class Saml2AuthenticationBuilderExtensions
     {
         var sp = options.Value;
         var signing = schemes.Registrations.Keys.Select(schemeOptions.Get).Select(o => o.SigningCertificate).FirstOrDefault(c => c is not null);
-        var xml = SpMetadataWriter.Write(sp.SpEntityId(request), sp.AcsLocation(request), signing, sp.EffectiveNameIdFormats);
+        var xml = SpMetadataWriter.Write(sp.SpEntityId(request), sp.AcsLocation(request), signing, sp.EffectiveNameIdFormats, sp.SloLocation(request));
         return Results.Content(xml, "application/samlmetadata+xml; charset=utf-8");
     }
 

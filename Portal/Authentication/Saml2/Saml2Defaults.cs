@@ -12,6 +12,33 @@ public static class Saml2Defaults
     /// <summary>The one Assertion Consumer Service for every IdP (HTTP-POST binding).</summary>
     public const string CallbackPath = BasePath + "/acs";
 
+    /// <summary>The Single Logout endpoint (HTTP-Redirect binding) for LogoutRequests and LogoutResponses from IdPs.</summary>
+    public const string SingleLogoutPath = BasePath + "/slo";
+
+    /// <summary>Prefix of the pending-LogoutRequest cookie (its name ends with the RelayState nonce).</summary>
+    public const string LogoutStateCookiePrefix = ".Portal.Saml2Logout.";
+
+    /// <summary>The audit action of every SAML Single Logout decision.</summary>
+    public const string LogoutAuditAction = "signout.saml";
+
+    /// <summary>The audit message of a refused Single Logout message.</summary>
+    public const string LogoutRejectedEvent = "saml.slo.rejected";
+
+    /// <summary>The claim keeping the IdP's NameID value, for the LogoutRequest (SAML Core §3.7.1).</summary>
+    public const string NameIdClaimType = "portal:saml_nameid";
+
+    /// <summary>The claim keeping the NameID Format.</summary>
+    public const string NameIdFormatClaimType = "portal:saml_nameid_format";
+
+    /// <summary>The claim keeping the NameID NameQualifier.</summary>
+    public const string NameQualifierClaimType = "portal:saml_name_qualifier";
+
+    /// <summary>The claim keeping the NameID SPNameQualifier.</summary>
+    public const string SpNameQualifierClaimType = "portal:saml_sp_name_qualifier";
+
+    /// <summary>The claim keeping the AuthnStatement SessionIndex.</summary>
+    public const string SessionIndexClaimType = "portal:saml_session_index";
+
     /// <summary>The SP metadata document.</summary>
     public const string MetadataPath = BasePath + "/metadata";
 

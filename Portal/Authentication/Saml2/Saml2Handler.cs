@@ -158,6 +158,9 @@ public sealed class Saml2Handler : RemoteAuthenticationHandler<Saml2Options>
 
         // Administrators are decided by the portal's configuration, never asserted by the IdP.
         var identity = Context.RequestServices.GetRequiredService<PortalPrincipalFactory>().ApplyAdministratorGroups(_claimsFactory.CreateIdentity(result.Assertion, Options));
+
+        // Added after the (replaceable) claims factory so Single Logout always has the NameID and SessionIndex to name.
+        Logout.Saml2SessionClaims.Add(identity, result.Assertion);
         var principal = new ClaimsPrincipal(identity);
         var validated = new AssertionValidatedContext(Context, Scheme, Options, principal, properties, result.Assertion);
         await Events.AssertionValidated(validated).ConfigureAwait(false);
@@ -284,6 +287,9 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4105, EventName = "Saml2UnclaimedResponse", Level = LogLevel.Information, Message = "SAML response at the ACS matched no provider: {ReasonCode}")]
     public static partial void Unclaimed(ILogger logger, string reasonCode);
+
+    [LoggerMessage(EventId = 4107, EventName = "Saml2LogoutRejected", Level = LogLevel.Information, Message = "SAML logout message rejected: {ReasonCode} {Detail}")]
+    public static partial void LogoutRejected(ILogger logger, string reasonCode, string? detail);
 
     [LoggerMessage(EventId = 4106, EventName = "Saml2ProviderSyncFailed", Level = LogLevel.Error, Message = "Reading SAML providers from the database failed.")]
     public static partial void SyncFailed(ILogger logger, Exception exception);

@@ -7,6 +7,7 @@ internal static class Saml2Namespaces
     public const string Assertion = "urn:oasis:names:tc:SAML:2.0:assertion";
     public const string Metadata = "urn:oasis:names:tc:SAML:2.0:metadata";
     public const string Dsig = "http://www.w3.org/2000/09/xmldsig#";
+    public const string HttpRedirectBinding = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
     public const string HttpPostBinding = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
     public const string NameIdFormatPrefix = "urn:oasis:names:tc:SAML:2.0:nameid-format:";
     public const string EmailNameIdFormat = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress";

@@ -57,6 +57,9 @@ public sealed class Saml2ServiceProviderOptions
     /// <summary>The SP entityID for a request.</summary>
     internal string SpEntityId(HttpRequest request) => EntityId ?? Origin(request) + Saml2Defaults.BasePath;
 
+    /// <summary>The Single Logout URL for a request.</summary>
+    internal string SloLocation(HttpRequest request) => Origin(request) + Saml2Defaults.SingleLogoutPath;
+
     /// <summary>The ACS URL for a request.</summary>
     internal string AcsLocation(HttpRequest request) => Origin(request) + Saml2Defaults.CallbackPath;
 }

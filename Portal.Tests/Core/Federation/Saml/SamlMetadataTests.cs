@@ -23,6 +23,38 @@ public class SamlMetadataTests
     }
 
     [Theory]
+    [InlineData("", null, null)]
+    [InlineData("""<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://idp.test/slo/post"/>""", null, null)]
+    [InlineData("""<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.test/slo"/>""", "https://idp.test/slo", "https://idp.test/slo")]
+    [InlineData("""<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.test/slo" ResponseLocation="https://idp.test/slo/done"/>""", "https://idp.test/slo", "https://idp.test/slo/done")]
+    public void Parse_SingleLogoutService_KeepsOnlyTheRedirectBinding(string service, string? location, string? responseLocation)
+    {
+        // Arrange: SAML Metadata §2.2.2, ResponseLocation defaults to Location.
+        var xml = CreateMetadata().Replace("<md:SingleSignOnService", service + "<md:SingleSignOnService", StringComparison.Ordinal);
+
+        // Act
+        var provider = SamlMetadata.Parse(xml).ToIdentityProvider();
+
+        // Assert
+        Assert.Equal(location, provider.SloRedirectUrl);
+        Assert.Equal(responseLocation, provider.SloRedirectResponseUrl);
+    }
+
+    [Fact]
+    public void TryParse_SingleLogoutServiceOverPlainHttp_FailsWithClearError()
+    {
+        // Arrange
+        var xml = CreateMetadata().Replace("<md:SingleSignOnService", """<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="http://idp.test/slo"/><md:SingleSignOnService""", StringComparison.Ordinal);
+
+        // Act
+        var parsed = SamlMetadata.TryParse(xml, out _, out var error);
+
+        // Assert
+        Assert.False(parsed);
+        Assert.Contains("SingleLogoutService", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("doctype", "DOCTYPE")]
     [InlineData("not-xml", "well-formed")]
     [InlineData("wrong-root", "EntityDescriptor")]

@@ -4,7 +4,7 @@ using System.Xml;
 
 namespace Portal.Authentication.Saml2.Metadata;
 
-/// <summary>Writes the SP's SAML metadata (SAML Metadata §2.4.4): entityID, ACS, signing key, NameID formats.</summary>
+/// <summary>Writes the SP's SAML metadata (SAML Metadata §2.4.4): entityID, ACS, Single Logout, signing key, NameID formats.</summary>
 public static class SpMetadataWriter
 {
     /// <summary>The metadata document.</summary>
@@ -12,7 +12,11 @@ public static class SpMetadataWriter
     /// <param name="acsLocation">The HTTP-POST Assertion Consumer Service URL.</param>
     /// <param name="signingCertificate">The SP certificate (AuthnRequest signing and assertion encryption), or null.</param>
     /// <param name="nameIdFormats">The NameID formats to advertise.</param>
-    public static string Write(string entityId, string acsLocation, X509Certificate2? signingCertificate, IEnumerable<string> nameIdFormats)
+    /// <param name="sloLocation">
+    /// The HTTP-Redirect SingleLogoutService URL, published only with a signing key: Single Logout messages must be
+    /// signed (SAML Profiles §4.4.3.1), so without one the SP offers none.
+    /// </param>
+    public static string Write(string entityId, string acsLocation, X509Certificate2? signingCertificate, IEnumerable<string> nameIdFormats, string? sloLocation = null)
     {
         ArgumentNullException.ThrowIfNull(entityId);
         ArgumentNullException.ThrowIfNull(acsLocation);
@@ -41,6 +45,15 @@ public static class SpMetadataWriter
                     writer.WriteEndElement();
                     writer.WriteEndElement();
                 }
+            }
+
+            // SAML Metadata §2.4.2 (SSODescriptorType): SingleLogoutService comes before NameIDFormat.
+            if (sloLocation is not null && signingCertificate is not null)
+            {
+                writer.WriteStartElement("md", "SingleLogoutService", Saml2Namespaces.Metadata);
+                writer.WriteAttributeString("Binding", Saml2Namespaces.HttpRedirectBinding);
+                writer.WriteAttributeString("Location", sloLocation);
+                writer.WriteEndElement();
             }
 
             foreach (var format in nameIdFormats)
