@@ -131,10 +131,16 @@ public sealed class AccessibilityBrowserTests(BrowserE2EFixture fixture) : Admin
     /// <summary>Runs axe on the page as it is now and records each serious or critical violation with its targets.</summary>
     private static async Task CheckAsync(IPage page, string what, List<string> findings)
     {
+        // Judge what people see once the page settles: a floating label caught mid-transition has an in-between colour,
+        // and a field scrolled under the fixed app bar would be measured against the bar's colour instead of its own.
+        await page.EvaluateAsync("() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)))");
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+        await page.Mouse.MoveAsync(0, 0);
+        await page.EvaluateAsync("() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)))");
         var result = await page.RunAxe();
         foreach (var violation in result.Violations.Where(v => Blocking.Contains(v.Impact)))
         {
-            var targets = string.Join(" | ", violation.Nodes.Select(n => $"{n.Target} {Shorten(n.Html)}"));
+            var targets = string.Join(" | ", violation.Nodes.Select(n => $"{n.Target} {Shorten(n.Html)} ({string.Join("; ", n.Any.Select(c => c.Message))})"));
             findings.Add($"{what} ({page.Url}): {violation.Id} [{violation.Impact}] {violation.Help} → {targets}");
         }
     }
