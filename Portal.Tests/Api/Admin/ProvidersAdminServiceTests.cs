@@ -9,12 +9,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Authentication.Oidc;
 using Portal.Authentication.Saml2;
+using Portal.Core.Audit;
 using Portal.Core.Iam;
 using Portal.Core.Identity;
 using Portal.Core.Sts;
 using Portal.Services.Admin;
 using Portal.Tests.Api.Saml2;
 using Portal.Tests.Core.Federation.Saml;
+using Portal.Tests.Core.Sts;
 
 namespace Portal.Tests.Api.Admin;
 
@@ -30,6 +32,7 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
     private readonly StubHandler _idp = new();
     private readonly FakeTimeProvider _time = new(Now);
     private readonly MetadataServer _metadata = new();
+    private readonly RecordingAuditSink _audit = new();
     private WebApplicationFactory<Program> _app = default!;
 
     public Task InitializeAsync()
@@ -40,6 +43,7 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
         _app = _base.WithWebHostBuilder(b => b.UseSetting(ProvidersServiceCollectionExtensions.MetadataFetchSection + ":AllowInternalAddresses", "true").ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(_time);
+            services.AddSingleton<IAuditSink>(_audit);
             services.AddHttpClient(OidcSignInDefaults.LoopbackHttpClientName).ConfigurePrimaryHttpMessageHandler(() => _idp);
         }));
         _ = _app.Services;
@@ -303,6 +307,60 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
         Assert.Equal(next.Thumbprint, Assert.Single(summary.Saml!.Certificates).Thumbprint);
         Assert.True(SamlProviderSettings.TryParse(await Directory.GetProviderSettingsAsync(AccountId.Parse(Account), arn), out var settings));
         Assert.Equal(("New name", false), (settings.DisplayName, settings.WantAssertionsSigned));
+    }
+
+    [Fact]
+    public async Task UpdateSamlAsync_NewCertificate_AuditedWithActorAndBothCertificatesButNotTheDocument()
+    {
+        // Arrange: SECURITY-CASES 104g, a changed IdP key is a trust change.
+        using var first = Certificate("CN=idp.test", Now.AddYears(1));
+        using var next = Certificate("CN=idp.test next", Now.AddYears(2));
+        var arn = (await Service.RegisterSamlAsync(Actor, Account, CreateSamlInput(first))).Value!.Arn;
+        var input = await Service.GetSamlProviderAsync(Account, arn);
+        input!.MetadataXml = Saml2AppFactory.Metadata("https://idp.test/metadata", next);
+
+        // Act
+        var updated = await Service.UpdateSamlAsync(Actor, Account, arn, input);
+
+        // Assert
+        Assert.True(updated.Succeeded, updated.Error?.Message);
+        var record = Assert.Single(_audit.Records, r => r.Action == ProvidersAdminService.UpdateAuditAction);
+        Assert.Equal((Actor, arn, AuditDecision.Allow), (record.Principal, record.Resource, record.Decision));
+        Assert.Contains(first.Thumbprint, record.Before, StringComparison.Ordinal);
+        Assert.DoesNotContain(next.Thumbprint, record.Before, StringComparison.Ordinal);
+        Assert.Contains(next.Thumbprint, record.After, StringComparison.Ordinal);
+        Assert.Contains("entity https://idp.test/metadata", record.After, StringComparison.Ordinal);
+        Assert.DoesNotContain("EntityDescriptor", record.After, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RegisterOidcAsync_WithClientSecret_AuditedWithoutTheSecret()
+    {
+        // Arrange
+        var input = CreateOidcInput();
+        input.ClientSecret = "s3cr3t-value-never-logged";
+
+        // Act
+        var created = await Service.RegisterOidcAsync(Actor, Account, input);
+
+        // Assert
+        Assert.True(created.Succeeded, created.Error?.Message);
+        var record = Assert.Single(_audit.Records, r => r.Action == ProvidersAdminService.RegisterAuditAction);
+        Assert.Equal((Actor, created.Value!.Arn, (string?)null), (record.Principal, record.Resource, record.Before));
+        Assert.Contains("client secret set", record.After, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", record.After, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeleteProviderAsync_UnknownProvider_AuditedAsRefused()
+    {
+        // Act
+        var deleted = await Service.DeleteProviderAsync(Actor, Account, $"arn:aws:iam::{Account}:saml-provider/Nobody");
+
+        // Assert
+        Assert.Equal(StsErrorCode.NoSuchEntity, deleted.Error?.Code);
+        var record = Assert.Single(_audit.Records, r => r.Action == ProvidersAdminService.DeleteAuditAction);
+        Assert.Equal((AuditDecision.Deny, "NoSuchEntity"), (record.Decision, record.ErrorCode));
     }
 
     [Fact]
