@@ -46,6 +46,31 @@ public sealed partial class IamDirectory
     }
 
     /// <summary>
+    /// Replaces a SAML provider's metadata document (IAM UpdateSAMLProvider): same name and ARN, so trust policies naming
+    /// it keep working; the document is validated as for <see cref="CreateSamlProviderAsync"/>. NoSuchEntity for an
+    /// unknown ARN or one of another account or kind. Raises <see cref="Changed"/> so caches drop the old keys at once.
+    /// </summary>
+    public async Task<StsOutcome<IdentityProviderInfo>> UpdateSamlProviderAsync(AccountId account, string arn, string metadataXml, CancellationToken ct = default)
+    {
+        if (ValidateSamlMetadata(metadataXml) is { } invalid)
+        {
+            return invalid;
+        }
+
+        await using var db = _dbFactory.CreateDbContext();
+        var entity = await db.IdentityProviders.FirstOrDefaultAsync(p => p.Arn == arn && p.AccountId == account.Value && p.Kind == SamlProviderKind, ct).ConfigureAwait(false);
+        if (entity is null)
+        {
+            return Fail<IdentityProviderInfo>(StsErrorCode.NoSuchEntity, $"The SAML provider {arn} cannot be found.");
+        }
+
+        entity.MetadataXml = metadataXml;
+        await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        OnChanged();
+        return ToInfo(entity);
+    }
+
+    /// <summary>
     /// Registers an OIDC provider (IAM CreateOpenIDConnectProvider): an https URL (http only on a loopback host, for local
     /// development) without query or fragment, 0..100 client ids and 0..5 SHA-1 thumbprints (40 hex digits).
     /// </summary>

@@ -122,6 +122,9 @@ public sealed class PolicySource
         }).ToList();
     }
 
+    /// <summary>The <see cref="NamedPolicy.Source"/> of an inline policy of a user (<c>user/NAME</c>) or role.</summary>
+    internal static string InlineSource(string ownerLabel, string policyName) => $"{ownerLabel} inline policy {policyName}";
+
     private async Task<IReadOnlyList<NamedPolicy>> LoadIdentityPoliciesAsync(PortalDbContext db, string ownerId, string ownerLabel, CancellationToken ct)
     {
         var inline = await db.InlinePolicies.AsNoTracking().Where(p => p.OwnerId == ownerId).ToListAsync(ct).ConfigureAwait(false);
@@ -134,7 +137,7 @@ public sealed class PolicySource
         {
             if (Parse(p.Document, PolicyKind.Identity) is { } doc)
             {
-                result.Add(new NamedPolicy($"{ownerLabel} inline policy {p.Name}", doc));
+                result.Add(new NamedPolicy(InlineSource(ownerLabel, p.Name), doc));
             }
         }
 

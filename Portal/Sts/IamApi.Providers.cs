@@ -28,6 +28,30 @@ public sealed partial class IamApi
         return x.Element("SAMLProviderArn", created.Value.Arn).End();
     }
 
+    /// <summary>IAM UpdateSAMLProvider: a new metadata document for the same provider (ARN unchanged), e.g. after a key rollover.</summary>
+    private async Task<StsOutcome<string>> UpdateSamlProviderAsync(IamRequest r)
+    {
+        if (r.Require("SAMLMetadataDocument", "sAMLMetadataDocument", out var metadata) is { } missing)
+        {
+            return missing;
+        }
+
+        var provider = await AuthorizedProviderAsync(r, "SAMLProviderArn", "sAMLProviderArn", IamDirectory.SamlProviderKind).ConfigureAwait(false);
+        if (!provider.Succeeded)
+        {
+            return provider.Error;
+        }
+
+        var updated = await _directory.UpdateSamlProviderAsync(r.Account, provider.Value.Arn, metadata, r.Ct).ConfigureAwait(false);
+        if (!updated.Succeeded)
+        {
+            return updated.Error;
+        }
+
+        using var x = StsXml.Begin(r.Action, r.Info.RequestId, StsXml.IamNamespace);
+        return x.Element("SAMLProviderArn", updated.Value.Arn).End();
+    }
+
     private async Task<StsOutcome<string>> GetSamlProviderAsync(IamRequest r)
     {
         var provider = await AuthorizedProviderAsync(r, "SAMLProviderArn", "sAMLProviderArn", IamDirectory.SamlProviderKind).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using Portal.Core.Iam;
 using Portal.Core.Identity;
+using Portal.Core.Policies;
 using Portal.Core.Sts;
 
 namespace Portal.Sts;
@@ -98,7 +99,7 @@ public sealed partial class IamApi
             return missing;
         }
 
-        var user = await AuthorizedUserAsync(r, name).ConfigureAwait(false);
+        var user = await GuardedUserAsync(r, name, AdministratorChange.DeleteUser).ConfigureAwait(false);
         if (!user.Succeeded)
         {
             return user.Error;
@@ -115,7 +116,7 @@ public sealed partial class IamApi
             return missing;
         }
 
-        var user = await AuthorizedUserAsync(r, name).ConfigureAwait(false);
+        var user = await GuardedUserAsync(r, name, AdministratorChange.PutInlinePolicy(policyName, _policies.Parse(document, PolicyKind.Identity))).ConfigureAwait(false);
         if (!user.Succeeded)
         {
             return user.Error;
@@ -123,6 +124,92 @@ public sealed partial class IamApi
 
         var put = await _directory.PutInlinePolicyAsync(user.Value.Id, policyName, document, r.Ct).ConfigureAwait(false);
         return put.Succeeded ? Empty(r) : put.Error;
+    }
+
+    private async Task<StsOutcome<string>> DeleteUserPolicyAsync(IamRequest r)
+    {
+        if (IamRequest.First(r.Require("UserName", "userName", out var name), r.Require("PolicyName", "policyName", out var policyName)) is { } missing)
+        {
+            return missing;
+        }
+
+        var user = await GuardedUserAsync(r, name, AdministratorChange.DeleteInlinePolicy(policyName)).ConfigureAwait(false);
+        if (!user.Succeeded)
+        {
+            return user.Error;
+        }
+
+        var deleted = await _directory.DeleteInlinePolicyAsync(user.Value.Id, policyName, r.Ct).ConfigureAwait(false);
+        return deleted.Succeeded ? Empty(r) : deleted.Error;
+    }
+
+    private async Task<StsOutcome<string>> AttachUserPolicyAsync(IamRequest r)
+    {
+        if (IamRequest.First(r.Require("UserName", "userName", out var name), r.Require("PolicyArn", "policyArn", out var policyArn)) is { } missing)
+        {
+            return missing;
+        }
+
+        // A managed policy can carry a Deny of portal:Administer, so attaching is guarded as well.
+        var managed = await _policies.GetManagedPoliciesAsync([policyArn], r.Ct).ConfigureAwait(false);
+        var change = managed[0] is { } policy ? AdministratorChange.AttachPolicy(policy) : AdministratorChange.DetachPolicy(policyArn);
+        var user = await GuardedUserAsync(r, name, change).ConfigureAwait(false);
+        if (!user.Succeeded)
+        {
+            return user.Error;
+        }
+
+        var attached = await _directory.AttachPolicyAsync(user.Value.Id, policyArn, r.Ct).ConfigureAwait(false);
+        return attached.Succeeded ? Empty(r) : attached.Error;
+    }
+
+    private async Task<StsOutcome<string>> DetachUserPolicyAsync(IamRequest r)
+    {
+        if (IamRequest.First(r.Require("UserName", "userName", out var name), r.Require("PolicyArn", "policyArn", out var policyArn)) is { } missing)
+        {
+            return missing;
+        }
+
+        var user = await GuardedUserAsync(r, name, AdministratorChange.DetachPolicy(policyArn)).ConfigureAwait(false);
+        if (!user.Succeeded)
+        {
+            return user.Error;
+        }
+
+        var detached = await _directory.DetachPolicyAsync(user.Value.Id, policyArn, r.Ct).ConfigureAwait(false);
+        return detached.Succeeded ? Empty(r) : detached.Error;
+    }
+
+    private async Task<StsOutcome<string>> DeleteLoginProfileAsync(IamRequest r)
+    {
+        if (r.Require("UserName", "userName", out var name) is { } missing)
+        {
+            return missing;
+        }
+
+        var user = await GuardedUserAsync(r, name, AdministratorChange.DeleteLoginProfile).ConfigureAwait(false);
+        if (!user.Succeeded)
+        {
+            return user.Error;
+        }
+
+        var deleted = await _directory.DeleteLoginProfileAsync(user.Value.Id, r.Ct).ConfigureAwait(false);
+        return deleted.Succeeded ? Empty(r) : deleted.Error;
+    }
+
+    /// <summary>
+    /// A named user, authorized, when <paramref name="change"/> to it leaves the portal an administrator; DeleteConflict
+    /// otherwise (SECURITY-CASES 104g (5)). The guard runs after authorization so it reveals nothing to an unauthorized caller.
+    /// </summary>
+    private async Task<StsOutcome<UserInfo>> GuardedUserAsync(IamRequest r, string name, AdministratorChange change)
+    {
+        var user = await AuthorizedUserAsync(r, name).ConfigureAwait(false);
+        if (!user.Succeeded)
+        {
+            return user;
+        }
+
+        return await _guard.CheckAsync(user.Value, change, r.Ct).ConfigureAwait(false) is { } refused ? refused : user;
     }
 
     // ---- access keys ----------------------------------------------------------------------------------------------

@@ -1,4 +1,7 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
+using Portal.Authentication;
+using Portal.Core.Audit;
 using Portal.Core.Credentials;
 using Portal.Core.Iam;
 using Portal.Core.Identity;
@@ -21,6 +24,10 @@ public sealed partial class IamApi
         ["ListUsers"] = (a, r) => a.ListUsersAsync(r),
         ["DeleteUser"] = (a, r) => a.DeleteUserAsync(r),
         ["PutUserPolicy"] = (a, r) => a.PutUserPolicyAsync(r),
+        ["DeleteUserPolicy"] = (a, r) => a.DeleteUserPolicyAsync(r),
+        ["AttachUserPolicy"] = (a, r) => a.AttachUserPolicyAsync(r),
+        ["DetachUserPolicy"] = (a, r) => a.DetachUserPolicyAsync(r),
+        ["DeleteLoginProfile"] = (a, r) => a.DeleteLoginProfileAsync(r),
         ["CreateAccessKey"] = (a, r) => a.CreateAccessKeyAsync(r),
         ["ListAccessKeys"] = (a, r) => a.ListAccessKeysAsync(r),
         ["UpdateAccessKey"] = (a, r) => a.UpdateAccessKeyAsync(r),
@@ -44,6 +51,7 @@ public sealed partial class IamApi
         ["ListAttachedRolePolicies"] = (a, r) => a.ListAttachedRolePoliciesAsync(r),
         ["CreateSAMLProvider"] = (a, r) => a.CreateSamlProviderAsync(r),
         ["GetSAMLProvider"] = (a, r) => a.GetSamlProviderAsync(r),
+        ["UpdateSAMLProvider"] = (a, r) => a.UpdateSamlProviderAsync(r),
         ["ListSAMLProviders"] = (a, r) => a.ListSamlProvidersAsync(r),
         ["DeleteSAMLProvider"] = (a, r) => a.DeleteProviderAsync(r, "SAMLProviderArn", "sAMLProviderArn", IamDirectory.SamlProviderKind),
         ["CreateOpenIDConnectProvider"] = (a, r) => a.CreateOidcProviderAsync(r),
@@ -60,13 +68,32 @@ public sealed partial class IamApi
     private readonly IamDirectory _directory;
     private readonly StsEngine _engine;
     private readonly MfaService _mfa;
+    private readonly PolicySource _policies;
+    private readonly IAuditSink _audit;
+    private readonly TimeProvider _time;
+    private readonly AdministratorGuard _guard;
 
-    /// <summary>Creates the API over the identity directory, the engine's authorizer and the MFA service.</summary>
-    public IamApi(IamDirectory directory, StsEngine engine, MfaService mfa)
+    /// <summary>
+    /// Creates the API over the identity directory, the engine's authorizer, the MFA service, the audit log, and the
+    /// last-administrator guard (administrator groups from <c>Portal:AdministratorGroups</c>).
+    /// </summary>
+    public IamApi(
+        IamDirectory directory,
+        StsEngine engine,
+        MfaService mfa,
+        PolicySource policies,
+        IAuditSink audit,
+        TimeProvider time,
+        IOptionsMonitor<PortalAdministratorOptions> administrators)
     {
+        ArgumentNullException.ThrowIfNull(administrators);
         _directory = directory;
         _engine = engine;
         _mfa = mfa;
+        _policies = policies;
+        _audit = audit;
+        _time = time;
+        _guard = new AdministratorGuard(directory, policies, time, () => administrators.CurrentValue.AdministratorGroups.Count > 0);
     }
 
     /// <summary>True for the IAM actions this service implements.</summary>
@@ -89,7 +116,8 @@ public sealed partial class IamApi
             return Task.FromResult(StsOutcome<string>.Failure(StsErrorCode.InvalidInput, $"Tags are not supported on {action} by this service; tag users and roles instead."));
         }
 
-        return handler(this, new IamRequest(action, parameters, caller, info, AccountId.Parse(caller.AccountId), ct));
+        var request = new IamRequest(action, parameters, caller, info, AccountId.Parse(caller.AccountId), ct);
+        return Audited.TryGetValue(action, out var snapshot) ? AuditedAsync(handler, snapshot, request) : handler(this, request);
     }
 
     private static readonly HashSet<string> UntaggableActions = new(StringComparer.Ordinal)

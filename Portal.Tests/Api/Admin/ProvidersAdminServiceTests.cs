@@ -9,12 +9,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Authentication.Oidc;
 using Portal.Authentication.Saml2;
+using Portal.Core.Audit;
 using Portal.Core.Iam;
 using Portal.Core.Identity;
 using Portal.Core.Sts;
 using Portal.Services.Admin;
 using Portal.Tests.Api.Saml2;
 using Portal.Tests.Core.Federation.Saml;
+using Portal.Tests.Core.Sts;
 
 namespace Portal.Tests.Api.Admin;
 
@@ -22,6 +24,7 @@ namespace Portal.Tests.Api.Admin;
 public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
 {
     private const string Account = PortalAppFactory.AccountId;
+    private const string Actor = "arn:aws:iam::111122223333:user/admin";
     private const string LoopbackIssuer = "http://127.0.0.1:5999/realms/dev";
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
@@ -29,6 +32,7 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
     private readonly StubHandler _idp = new();
     private readonly FakeTimeProvider _time = new(Now);
     private readonly MetadataServer _metadata = new();
+    private readonly RecordingAuditSink _audit = new();
     private WebApplicationFactory<Program> _app = default!;
 
     public Task InitializeAsync()
@@ -39,6 +43,7 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
         _app = _base.WithWebHostBuilder(b => b.UseSetting(ProvidersServiceCollectionExtensions.MetadataFetchSection + ":AllowInternalAddresses", "true").ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(_time);
+            services.AddSingleton<IAuditSink>(_audit);
             services.AddHttpClient(OidcSignInDefaults.LoopbackHttpClientName).ConfigurePrimaryHttpMessageHandler(() => _idp);
         }));
         _ = _app.Services;
@@ -70,7 +75,7 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
         var input = CreateSamlInput(certificate);
 
         // Act
-        var created = await Service.RegisterSamlAsync(Account, input);
+        var created = await Service.RegisterSamlAsync(Actor, Account, input);
         var listed = await Service.ListProvidersAsync(Account);
 
         // Assert
@@ -92,7 +97,7 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
         var input = CreateSamlInput(certificate);
 
         // Act
-        var created = await Service.RegisterSamlAsync(Account, input);
+        var created = await Service.RegisterSamlAsync(Actor, Account, input);
 
         // Assert
         Assert.True(created.Succeeded, created.Error?.Message);
@@ -107,10 +112,10 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
     {
         // Arrange
         using var certificate = Certificate("CN=idp.test", Now.AddYears(1));
-        await Service.RegisterSamlAsync(Account, CreateSamlInput(certificate));
+        await Service.RegisterSamlAsync(Actor, Account, CreateSamlInput(certificate));
 
         // Act
-        var again = await Service.RegisterSamlAsync(Account, CreateSamlInput(certificate));
+        var again = await Service.RegisterSamlAsync(Actor, Account, CreateSamlInput(certificate));
 
         // Assert
         Assert.Equal(StsErrorCode.EntityAlreadyExists, again.Error?.Code);
@@ -123,7 +128,7 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
         var input = CreateOidcInput();
 
         // Act
-        var created = await Service.RegisterOidcAsync(Account, input);
+        var created = await Service.RegisterOidcAsync(Actor, Account, input);
 
         // Assert
         Assert.True(created.Succeeded, created.Error?.Message);
@@ -148,7 +153,7 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
         input.ClientSecret = null;
 
         // Act
-        var created = await Service.RegisterOidcAsync(Account, input);
+        var created = await Service.RegisterOidcAsync(Actor, Account, input);
 
         // Assert
         Assert.True(created.Succeeded, created.Error?.Message);
@@ -159,12 +164,12 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
     public async Task DeleteProviderAsync_Registered_RemovesItAndASecondDeleteFails()
     {
         // Arrange
-        var created = await Service.RegisterOidcAsync(Account, CreateOidcInput());
+        var created = await Service.RegisterOidcAsync(Actor, Account, CreateOidcInput());
         Assert.True(created.Succeeded, created.Error?.Message);
 
         // Act
-        var deleted = await Service.DeleteProviderAsync(Account, created.Value.Arn);
-        var again = await Service.DeleteProviderAsync(Account, created.Value.Arn);
+        var deleted = await Service.DeleteProviderAsync(Actor, Account, created.Value.Arn);
+        var again = await Service.DeleteProviderAsync(Actor, Account, created.Value.Arn);
 
         // Assert
         Assert.True(deleted.Succeeded);
@@ -182,11 +187,11 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
         var oidcScheme = OidcSignInProvider.SchemeNameOf(LoopbackIssuer);
 
         // Act
-        var saml = await Service.RegisterSamlAsync(Account, CreateSamlInput(certificate));
-        var oidc = await Service.RegisterOidcAsync(Account, CreateOidcInput());
+        var saml = await Service.RegisterSamlAsync(Actor, Account, CreateSamlInput(certificate));
+        var oidc = await Service.RegisterOidcAsync(Actor, Account, CreateOidcInput());
         var appeared = await EventuallyAsync(async () => await schemes.GetSchemeAsync(samlScheme) is not null && await schemes.GetSchemeAsync(oidcScheme) is not null);
-        await Service.DeleteProviderAsync(Account, saml.Value!.Arn);
-        await Service.DeleteProviderAsync(Account, oidc.Value!.Arn);
+        await Service.DeleteProviderAsync(Actor, Account, saml.Value!.Arn);
+        await Service.DeleteProviderAsync(Actor, Account, oidc.Value!.Arn);
         var gone = await EventuallyAsync(async () => await schemes.GetSchemeAsync(samlScheme) is null && await schemes.GetSchemeAsync(oidcScheme) is null);
 
         // Assert
@@ -198,7 +203,7 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
     public async Task UpdateProviderSettingsAsync_AnotherAccountsProvider_FailsWithNoSuchEntityAndKeepsTheSettings()
     {
         // Arrange
-        var created = await Service.RegisterOidcAsync(Account, CreateOidcInput());
+        var created = await Service.RegisterOidcAsync(Actor, Account, CreateOidcInput());
         Assert.True(created.Succeeded, created.Error?.Message);
         var before = await Directory.GetProviderSettingsAsync(AccountId.Parse(Account), created.Value.Arn);
         var changed = 0;
@@ -218,7 +223,7 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
     public async Task UpdateProviderSettingsAsync_OwnProvider_StoresAndRaisesChanged()
     {
         // Arrange
-        var created = await Service.RegisterOidcAsync(Account, CreateOidcInput());
+        var created = await Service.RegisterOidcAsync(Actor, Account, CreateOidcInput());
         Assert.True(created.Succeeded, created.Error?.Message);
         var changed = 0;
         Directory.Changed += () => Interlocked.Increment(ref changed);
@@ -286,7 +291,7 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
         // Arrange
         using var first = Certificate("CN=idp.test", Now.AddYears(1));
         using var next = Certificate("CN=idp.test next", Now.AddYears(2));
-        var created = await Service.RegisterSamlAsync(Account, CreateSamlInput(first));
+        var created = await Service.RegisterSamlAsync(Actor, Account, CreateSamlInput(first));
         var arn = created.Value!.Arn;
         await Directory.UpdateProviderSettingsAsync(AccountId.Parse(Account), arn, new SamlProviderSettings { DisplayName = "Corporate SSO", WantAssertionsSigned = false }.ToJson());
         var input = await Service.GetSamlProviderAsync(Account, arn);
@@ -294,7 +299,7 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
         input.DisplayName = "New name";
 
         // Act
-        var updated = await Service.UpdateSamlAsync(Account, arn, input);
+        var updated = await Service.UpdateSamlAsync(Actor, Account, arn, input);
 
         // Assert
         Assert.True(updated.Succeeded, updated.Error?.Message);
@@ -305,13 +310,67 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task UpdateSamlAsync_NewCertificate_AuditedWithActorAndBothCertificatesButNotTheDocument()
+    {
+        // Arrange: SECURITY-CASES 104g, a changed IdP key is a trust change.
+        using var first = Certificate("CN=idp.test", Now.AddYears(1));
+        using var next = Certificate("CN=idp.test next", Now.AddYears(2));
+        var arn = (await Service.RegisterSamlAsync(Actor, Account, CreateSamlInput(first))).Value!.Arn;
+        var input = await Service.GetSamlProviderAsync(Account, arn);
+        input!.MetadataXml = Saml2AppFactory.Metadata("https://idp.test/metadata", next);
+
+        // Act
+        var updated = await Service.UpdateSamlAsync(Actor, Account, arn, input);
+
+        // Assert
+        Assert.True(updated.Succeeded, updated.Error?.Message);
+        var record = Assert.Single(_audit.Records, r => r.Action == ProvidersAdminService.UpdateAuditAction);
+        Assert.Equal((Actor, arn, AuditDecision.Allow), (record.Principal, record.Resource, record.Decision));
+        Assert.Contains(first.Thumbprint, record.Before, StringComparison.Ordinal);
+        Assert.DoesNotContain(next.Thumbprint, record.Before, StringComparison.Ordinal);
+        Assert.Contains(next.Thumbprint, record.After, StringComparison.Ordinal);
+        Assert.Contains("entity https://idp.test/metadata", record.After, StringComparison.Ordinal);
+        Assert.DoesNotContain("EntityDescriptor", record.After, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RegisterOidcAsync_WithClientSecret_AuditedWithoutTheSecret()
+    {
+        // Arrange
+        var input = CreateOidcInput();
+        input.ClientSecret = "s3cr3t-value-never-logged";
+
+        // Act
+        var created = await Service.RegisterOidcAsync(Actor, Account, input);
+
+        // Assert
+        Assert.True(created.Succeeded, created.Error?.Message);
+        var record = Assert.Single(_audit.Records, r => r.Action == ProvidersAdminService.RegisterAuditAction);
+        Assert.Equal((Actor, created.Value!.Arn, (string?)null), (record.Principal, record.Resource, record.Before));
+        Assert.Contains("client secret set", record.After, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", record.After, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeleteProviderAsync_UnknownProvider_AuditedAsRefused()
+    {
+        // Act
+        var deleted = await Service.DeleteProviderAsync(Actor, Account, $"arn:aws:iam::{Account}:saml-provider/Nobody");
+
+        // Assert
+        Assert.Equal(StsErrorCode.NoSuchEntity, deleted.Error?.Code);
+        var record = Assert.Single(_audit.Records, r => r.Action == ProvidersAdminService.DeleteAuditAction);
+        Assert.Equal((AuditDecision.Deny, "NoSuchEntity"), (record.Decision, record.ErrorCode));
+    }
+
+    [Fact]
     public async Task UpdateSamlAsync_UnknownProvider_IsNoSuchEntity()
     {
         // Arrange
         using var certificate = Certificate("CN=idp.test", Now.AddYears(1));
 
         // Act
-        var updated = await Service.UpdateSamlAsync(Account, $"arn:aws:iam::{Account}:saml-provider/Nobody", CreateSamlInput(certificate));
+        var updated = await Service.UpdateSamlAsync(Actor, Account, $"arn:aws:iam::{Account}:saml-provider/Nobody", CreateSamlInput(certificate));
 
         // Assert
         Assert.Equal(StsErrorCode.NoSuchEntity, updated.Error?.Code);
@@ -325,11 +384,11 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
         using var next = Certificate("CN=idp.test next", Now.AddYears(2));
         var input = CreateSamlInput(old);
         input.MetadataUrl = _metadata.Url;
-        var arn = (await Service.RegisterSamlAsync(Account, input)).Value!.Arn;
+        var arn = (await Service.RegisterSamlAsync(Actor, Account, input)).Value!.Arn;
         _metadata.Respond(SamlMetadataFetcherTests.Ok(Saml2AppFactory.Metadata("https://idp.test/metadata", old, next)));
 
         // Act
-        var refreshed = await Service.RefreshSamlMetadataAsync(Account, arn);
+        var refreshed = await Service.RefreshSamlMetadataAsync(Actor, Account, arn);
 
         // Assert
         Assert.True(refreshed.Succeeded, refreshed.Error?.Message);
@@ -346,11 +405,11 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
         using var certificate = Certificate("CN=idp.test", Now.AddYears(1));
         var input = CreateSamlInput(certificate);
         input.MetadataUrl = _metadata.Url;
-        var arn = (await Service.RegisterSamlAsync(Account, input)).Value!.Arn;
+        var arn = (await Service.RegisterSamlAsync(Actor, Account, input)).Value!.Arn;
         _metadata.Respond(SamlMetadataFetcherTests.Ok(Saml2AppFactory.Metadata("https://evil.test/metadata", certificate)));
 
         // Act
-        var refreshed = await Service.RefreshSamlMetadataAsync(Account, arn);
+        var refreshed = await Service.RefreshSamlMetadataAsync(Actor, Account, arn);
 
         // Assert
         Assert.Equal(StsErrorCode.InvalidInput, refreshed.Error?.Code);
@@ -363,10 +422,10 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
     {
         // Arrange
         using var certificate = Certificate("CN=idp.test", Now.AddYears(1));
-        var arn = (await Service.RegisterSamlAsync(Account, CreateSamlInput(certificate))).Value!.Arn;
+        var arn = (await Service.RegisterSamlAsync(Actor, Account, CreateSamlInput(certificate))).Value!.Arn;
 
         // Act
-        var refreshed = await Service.RefreshSamlMetadataAsync(Account, arn);
+        var refreshed = await Service.RefreshSamlMetadataAsync(Actor, Account, arn);
 
         // Assert
         Assert.Equal(StsErrorCode.InvalidInput, refreshed.Error?.Code);

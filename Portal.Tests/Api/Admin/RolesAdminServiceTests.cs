@@ -8,6 +8,8 @@ namespace Portal.Tests.Api.Admin;
 
 public sealed class RolesAdminServiceTests : IAsyncLifetime
 {
+    private const string Actor = "arn:aws:iam::111122223333:user/admin";
+
     private EngineHarness _h = default!;
     private RolesAdminService _service = default!;
 
@@ -101,10 +103,10 @@ public sealed class RolesAdminServiceTests : IAsyncLifetime
     {
         // Arrange
         var role = await CreateBuilderRoleAsync(new TrustBuilderModel { AwsPrincipals = [AccountB] });
-        Ok(await _service.UpdateRoleAsync(AccountA, role.Name, new RoleInput { Name = role.Name, MaxSessionDuration = 3600, Tags = "a=1\nb=2" }));
+        Ok(await _service.UpdateRoleAsync(Actor, AccountA, role.Name, new RoleInput { Name = role.Name, MaxSessionDuration = 3600, Tags = "a=1\nb=2" }));
 
         // Act
-        var updated = Ok(await _service.UpdateRoleAsync(AccountA, role.Name, new RoleInput { Name = role.Name, MaxSessionDuration = 7200, Tags = "b=3" }));
+        var updated = Ok(await _service.UpdateRoleAsync(Actor, AccountA, role.Name, new RoleInput { Name = role.Name, MaxSessionDuration = 7200, Tags = "b=3" }));
 
         // Assert
         Assert.Equal([new Tag("b", "3")], updated.Tags);
@@ -116,10 +118,10 @@ public sealed class RolesAdminServiceTests : IAsyncLifetime
     {
         // Arrange
         var role = await CreateBuilderRoleAsync(new TrustBuilderModel { AwsPrincipals = [AccountB] });
-        Ok(await _service.PutInlinePolicyAsync(role.Id, "p", PolicyJson.AllowAll));
+        Ok(await _service.PutInlinePolicyAsync(Actor, role.Id, "p", PolicyJson.AllowAll));
 
         // Act
-        var deleted = await _service.DeleteRoleAsync(AccountA, role.Name);
+        var deleted = await _service.DeleteRoleAsync(Actor, AccountA, role.Name);
 
         // Assert
         Assert.True(deleted.Succeeded, deleted.Error?.ToString());
@@ -127,5 +129,5 @@ public sealed class RolesAdminServiceTests : IAsyncLifetime
     }
 
     private async Task<RoleInfo> CreateBuilderRoleAsync(TrustBuilderModel model) =>
-        Ok(await _service.CreateRoleAsync(AccountA, new RoleInput { Name = "Target", MaxSessionDuration = 3600 }, RolesTrustBuilder.Build(model)));
+        Ok(await _service.CreateRoleAsync(Actor, AccountA, new RoleInput { Name = "Target", MaxSessionDuration = 3600 }, RolesTrustBuilder.Build(model)));
 }

@@ -65,7 +65,7 @@ public sealed class TrustPolicyLintTests(PortalAppFactory factory) : IClassFixtu
         var role = await _h.CreateRoleAsync("Target", GoodTrust);
 
         // Act
-        var outcome = await _service.UpdateTrustPolicyAsync(AccountA, role.Name, Everyone, "test:admin");
+        var outcome = await _service.UpdateTrustPolicyAsync("test:admin", AccountA, role.Name, Everyone);
 
         // Assert
         Assert.Equal(StsErrorCode.MalformedPolicyDocument, outcome.Error?.Code);
@@ -83,7 +83,7 @@ public sealed class TrustPolicyLintTests(PortalAppFactory factory) : IClassFixtu
         var after = GoodTrust.Replace(":root", ":user/alice", StringComparison.Ordinal);
 
         // Act
-        var outcome = await _service.UpdateTrustPolicyAsync(AccountA, role.Name, after, "test:admin");
+        var outcome = await _service.UpdateTrustPolicyAsync("test:admin", AccountA, role.Name, after);
 
         // Assert
         Assert.True(outcome.Succeeded);
@@ -95,7 +95,7 @@ public sealed class TrustPolicyLintTests(PortalAppFactory factory) : IClassFixtu
     public async Task CreateRoleAsync_TooBroad_RefusedAndNotCreated()
     {
         // Act
-        var outcome = await _service.CreateRoleAsync(AccountA, new RoleInput { Name = "Open", MaxSessionDuration = 3600 }, Everyone, "test:admin");
+        var outcome = await _service.CreateRoleAsync("test:admin", AccountA, new RoleInput { Name = "Open", MaxSessionDuration = 3600 }, Everyone);
 
         // Assert
         Assert.Equal(StsErrorCode.MalformedPolicyDocument, outcome.Error?.Code);

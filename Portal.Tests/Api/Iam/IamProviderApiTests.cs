@@ -38,6 +38,33 @@ public sealed class IamProviderApiTests : IClassFixture<PortalAppFactory>
         gone.AssertError(404, "NoSuchEntity");
     }
 
+    [Fact]
+    public async Task UpdateSamlProvider_NewDocument_ReplacesItUnderTheSameArn()
+    {
+        // Arrange
+        var name = IamApiClient.Unique("saml");
+        var arn = (await _api.CallAsRootAsync("CreateSAMLProvider", ("Name", name), ("SAMLMetadataDocument", Metadata()))).Value("SAMLProviderArn");
+        var next = Metadata().Replace("</md:EntityDescriptor>", "<!-- rolled over --></md:EntityDescriptor>", StringComparison.Ordinal);
+
+        // Act
+        var update = await _api.CallAsRootAsync("UpdateSAMLProvider", ("SAMLProviderArn", arn), ("SAMLMetadataDocument", next));
+
+        // Assert
+        update.AssertOk();
+        Assert.Equal(arn, update.Value("SAMLProviderArn"));
+        Assert.Equal(next, (await _api.CallAsRootAsync("GetSAMLProvider", ("SAMLProviderArn", arn))).Value("SAMLMetadataDocument"));
+    }
+
+    [Fact]
+    public async Task UpdateSamlProvider_UnknownArn_IsNoSuchEntity()
+    {
+        // Act
+        var update = await _api.CallAsRootAsync("UpdateSAMLProvider", ("SAMLProviderArn", $"{AccountArn}:saml-provider/Nobody"), ("SAMLMetadataDocument", Metadata()));
+
+        // Assert
+        update.AssertError(404, "NoSuchEntity");
+    }
+
     [Theory]
     [InlineData("dtd", 400, "InvalidInput")]
     [InlineData("not-xml", 400, "InvalidInput")]

@@ -1,8 +1,11 @@
 using Bunit;
+using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Portal.Authentication;
+using Portal.Authentication.Oidc;
+using Portal.Core.Federation.Saml;
 using Portal.Core.Credentials;
 using Portal.Core.Persistence.Stores;
 using Portal.Services.Admin;
@@ -22,6 +25,8 @@ public abstract class AdminComponentTest : PortalComponentTest, IAsyncLifetime
 
     private EngineHarness? _harness;
     private RevocationList? _revocations;
+    private SamlMetadataFetcher? _metadataFetcher;
+    private BunitAuthorizationContext? _auth;
 
     internal EngineHarness H => _harness ?? throw new InvalidOperationException("InitializeAsync has not run.");
 
@@ -33,10 +38,14 @@ public abstract class AdminComponentTest : PortalComponentTest, IAsyncLifetime
         // own revocation list is in memory).
         _revocations = new RevocationList(new EfRevocationStore(H.DbFactory), H.Time, Options.Create(new RevocationListOptions()));
         Services.AddSingleton(new SessionsAdminService(H.DbFactory, _revocations, H.Audit, H.Time));
-        var auth = AddAuthorization();
-        auth.SetAuthorized("admin");
-        auth.SetClaims(new System.Security.Claims.Claim(PortalClaimTypes.Subject, Administrator));
-        auth.SetPolicies(PortalAuthenticationDefaults.AdministratorPolicy);
+        _metadataFetcher = new SamlMetadataFetcher(Options.Create(new SamlMetadataFetchOptions()));
+        Services.AddHttpClient();
+        Services.AddSingleton(sp => new ProvidersAdminService(
+            H.Directory, new OidcSignInSettingsCodec(H.Protector), sp.GetRequiredService<IHttpClientFactory>(), H.Time, _metadataFetcher, H.Audit));
+        _auth = AddAuthorization();
+        _auth.SetAuthorized("admin");
+        _auth.SetClaims(new System.Security.Claims.Claim(PortalClaimTypes.Subject, Administrator));
+        _auth.SetPolicies(PortalAuthenticationDefaults.AdministratorPolicy);
         Renderer.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
     }
 
@@ -44,11 +53,18 @@ public abstract class AdminComponentTest : PortalComponentTest, IAsyncLifetime
     {
         await DisposeAsync();
         _revocations?.Dispose();
+        _metadataFetcher?.Dispose();
         if (_harness is not null)
         {
             await _harness.DisposeAsync();
         }
     }
+
+    /// <summary>
+    /// Another administrator removed this one's role while the page stays open (SECURITY-CASES 104e): the administrator
+    /// policy now fails, as the revalidating provider and <see cref="AuditActor"/> would find.
+    /// </summary>
+    protected void RevokeAdministrator() => (_auth ?? throw new InvalidOperationException("InitializeAsync has not run.")).SetPolicies();
 
     /// <summary>The snackbar messages the page showed (rendered by <see cref="RenderWithDialogs"/>).</summary>
     protected IRenderedComponent<MudBlazor.MudSnackbarProvider> Snackbars { get; private set; } = default!;

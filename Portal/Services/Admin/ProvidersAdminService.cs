@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Portal.Authentication.Oidc;
 using Portal.Authentication.Saml2;
+using Portal.Core.Audit;
 using Portal.Core.Federation.Saml;
 using Portal.Core.Iam;
 using Portal.Core.Identity;
-using Portal.Core.Persistence;
 using Portal.Core.Sts;
 
 namespace Portal.Services.Admin;
@@ -23,8 +22,17 @@ public sealed class ProvidersAdminService(
     IHttpClientFactory httpClients,
     TimeProvider time,
     SamlMetadataFetcher metadataFetcher,
-    IDbContextFactory<PortalDbContext> dbFactory)
+    IAuditSink audit)
 {
+    /// <summary>The audit action of a provider registered here.</summary>
+    public const string RegisterAuditAction = "admin:CreateIdentityProvider";
+
+    /// <summary>The audit action of a provider's metadata or sign-in settings changed here (edit or metadata refresh).</summary>
+    public const string UpdateAuditAction = "admin:UpdateIdentityProvider";
+
+    /// <summary>The audit action of a provider deleted here.</summary>
+    public const string DeleteAuditAction = "admin:DeleteIdentityProvider";
+
     /// <summary>Certificates expiring within this window are flagged.</summary>
     public static readonly TimeSpan ExpiryWarning = TimeSpan.FromDays(30);
 
@@ -78,20 +86,27 @@ public sealed class ProvidersAdminService(
         return new SamlMetadataPreview(metadata.EntityId, metadata.SsoRedirectUrls.Concat(metadata.SsoPostUrls).ToList(), certificates);
     }
 
-    /// <summary>Registers a SAML provider and stores its sign-in settings.</summary>
-    public async Task<StsOutcome<IdentityProviderInfo>> RegisterSamlAsync(string accountId, SamlProviderInput input, CancellationToken ct = default)
+    /// <summary>
+    /// Registers a SAML provider and stores its sign-in settings. Audited (SECURITY-CASES 104g: new IdP trust) with the
+    /// acting administrator <paramref name="actor"/> and the provider's entity ID and certificates, refusals included.
+    /// </summary>
+    public async Task<StsOutcome<IdentityProviderInfo>> RegisterSamlAsync(string actor, string accountId, SamlProviderInput input, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var account = AccountId.Parse(accountId);
         var created = await directory.CreateSamlProviderAsync(account, input.Name.Trim(), input.MetadataXml, ct).ConfigureAwait(false);
-        if (!created.Succeeded)
+        if (created.Succeeded)
         {
-            return created;
+            var settings = WithInput(new SamlProviderSettings(), input);
+            var stored = await directory.UpdateProviderSettingsAsync(account, created.Value.Arn, settings.ToJson(), ct).ConfigureAwait(false);
+            created = stored.Succeeded ? created : StsOutcome<IdentityProviderInfo>.Failure(stored.Error.Code, stored.Error.Message);
         }
 
-        var settings = WithInput(new SamlProviderSettings(), input);
-        var stored = await directory.UpdateProviderSettingsAsync(account, created.Value.Arn, settings.ToJson(), ct).ConfigureAwait(false);
-        return stored.Succeeded ? created : StsOutcome<IdentityProviderInfo>.Failure(stored.Error.Code, stored.Error.Message);
+        var after = created.Succeeded
+            ? await SummaryAsync(account, created.Value.Arn, ct).ConfigureAwait(false)
+            : "SAML " + input.Name.Trim() + "; " + IamChangeSummary.SamlMetadataFacts(input.MetadataXml);
+        await AuditAsync(actor, RegisterAuditAction, created.Error, created.Value?.Arn ?? input.Name.Trim(), null, after, ct).ConfigureAwait(false);
+        return created;
     }
 
     /// <summary>Fetches IdP metadata from a URL under the portal's SSRF rules (<see cref="SamlMetadataFetcher"/>).</summary>
@@ -122,10 +137,19 @@ public sealed class ProvidersAdminService(
     /// Replaces a SAML provider's metadata (IAM UpdateSAMLProvider) and sign-in settings. The name cannot change: it
     /// is part of the ARN that trust policies name. Settings the form does not show are kept.
     /// </summary>
-    public async Task<StsOutcome<bool>> UpdateSamlAsync(string accountId, string arn, SamlProviderInput input, CancellationToken ct = default)
+    public async Task<StsOutcome<bool>> UpdateSamlAsync(string actor, string accountId, string arn, SamlProviderInput input, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var account = AccountId.Parse(accountId);
+        var before = await SummaryAsync(account, arn, ct).ConfigureAwait(false);
+        var updated = await UpdateSamlCoreAsync(account, arn, input, ct).ConfigureAwait(false);
+        var after = updated.Succeeded ? await SummaryAsync(account, arn, ct).ConfigureAwait(false) : "SAML; " + IamChangeSummary.SamlMetadataFacts(input.MetadataXml);
+        await AuditAsync(actor, UpdateAuditAction, updated.Error, arn, before, after, ct).ConfigureAwait(false);
+        return updated;
+    }
+
+    private async Task<StsOutcome<bool>> UpdateSamlCoreAsync(AccountId account, string arn, SamlProviderInput input, CancellationToken ct)
+    {
         if (await FindSamlAsync(account, arn, ct).ConfigureAwait(false) is not (_, { } settings))
         {
             return StsOutcome<bool>.Failure(StsErrorCode.NoSuchEntity, $"The SAML provider {arn} cannot be found.");
@@ -143,9 +167,18 @@ public sealed class ProvidersAdminService(
     /// Fetches the provider's metadata again from its stored URL and stores it, so a rolled-over signing certificate
     /// is trusted without retyping anything. The fetched document must name the same entity ID.
     /// </summary>
-    public async Task<StsOutcome<SamlMetadataPreview>> RefreshSamlMetadataAsync(string accountId, string arn, CancellationToken ct = default)
+    public async Task<StsOutcome<SamlMetadataPreview>> RefreshSamlMetadataAsync(string actor, string accountId, string arn, CancellationToken ct = default)
     {
         var account = AccountId.Parse(accountId);
+        var before = await SummaryAsync(account, arn, ct).ConfigureAwait(false);
+        var refreshed = await RefreshSamlCoreAsync(account, arn, ct).ConfigureAwait(false);
+        var after = refreshed.Succeeded ? await SummaryAsync(account, arn, ct).ConfigureAwait(false) : null;
+        await AuditAsync(actor, UpdateAuditAction, refreshed.Error, arn, before, after, ct).ConfigureAwait(false);
+        return refreshed;
+    }
+
+    private async Task<StsOutcome<SamlMetadataPreview>> RefreshSamlCoreAsync(AccountId account, string arn, CancellationToken ct)
+    {
         if (await FindSamlAsync(account, arn, ct).ConfigureAwait(false) is not (var provider, { } settings))
         {
             return StsOutcome<SamlMetadataPreview>.Failure(StsErrorCode.NoSuchEntity, $"The SAML provider {arn} cannot be found.");
@@ -175,11 +208,22 @@ public sealed class ProvidersAdminService(
             : StsOutcome<SamlMetadataPreview>.Failure(stored.Error.Code, stored.Error.Message);
     }
 
-    /// <summary>Registers an OIDC provider; its client secret is stored encrypted (<see cref="OidcSignInSettingsCodec"/>).</summary>
-    public async Task<StsOutcome<IdentityProviderInfo>> RegisterOidcAsync(string accountId, OidcProviderInput input, CancellationToken ct = default)
+    /// <summary>
+    /// Registers an OIDC provider; its client secret is stored encrypted (<see cref="OidcSignInSettingsCodec"/>). Audited
+    /// with the issuer, client ids and thumbprints, and whether a client secret is set (never the secret).
+    /// </summary>
+    public async Task<StsOutcome<IdentityProviderInfo>> RegisterOidcAsync(string actor, string accountId, OidcProviderInput input, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var account = AccountId.Parse(accountId);
+        var created = await RegisterOidcCoreAsync(account, input, ct).ConfigureAwait(false);
+        var after = created.Succeeded ? await SummaryAsync(account, created.Value.Arn, ct).ConfigureAwait(false) : "OIDC " + input.IssuerUrl.Trim();
+        await AuditAsync(actor, RegisterAuditAction, created.Error, created.Value?.Arn ?? input.IssuerUrl.Trim(), null, after, ct).ConfigureAwait(false);
+        return created;
+    }
+
+    private async Task<StsOutcome<IdentityProviderInfo>> RegisterOidcCoreAsync(AccountId account, OidcProviderInput input, CancellationToken ct)
+    {
         var created = await directory.CreateOidcProviderAsync(account, input.IssuerUrl.Trim(), input.ParsedClientIds(), input.ParsedThumbprints(), ct).ConfigureAwait(false);
         if (!created.Succeeded)
         {
@@ -199,8 +243,14 @@ public sealed class ProvidersAdminService(
     }
 
     /// <summary>Deletes a provider; its sign-in scheme disappears and roles trusting it can no longer be assumed through it.</summary>
-    public Task<StsOutcome<bool>> DeleteProviderAsync(string accountId, string arn, CancellationToken ct = default) =>
-        directory.DeleteProviderAsync(AccountId.Parse(accountId), arn, ct);
+    public async Task<StsOutcome<bool>> DeleteProviderAsync(string actor, string accountId, string arn, CancellationToken ct = default)
+    {
+        var account = AccountId.Parse(accountId);
+        var before = await SummaryAsync(account, arn, ct).ConfigureAwait(false);
+        var deleted = await directory.DeleteProviderAsync(account, arn, ct).ConfigureAwait(false);
+        await AuditAsync(actor, DeleteAuditAction, deleted.Error, arn, before, null, ct).ConfigureAwait(false);
+        return deleted;
+    }
 
     /// <summary>
     /// Fetches <c>&lt;issuer&gt;/.well-known/openid-configuration</c> (OpenID Connect Discovery 1.0 §4) through the outbound
@@ -288,25 +338,52 @@ public sealed class ProvidersAdminService(
     }
 
     /// <summary>
-    /// Writes the metadata column, then the settings through <see cref="IamDirectory.UpdateProviderSettingsAsync"/>,
-    /// which raises <see cref="IamDirectory.Changed"/> so schemes and caches pick up the new keys at once. IamDirectory
-    /// has no metadata update (IAM UpdateSAMLProvider) yet; this column write stands in for it.
+    /// Stores the metadata (IAM UpdateSAMLProvider), then the settings; both raise <see cref="IamDirectory.Changed"/> so
+    /// schemes and caches pick up the new keys at once.
     /// </summary>
     private async Task<StsOutcome<bool>> StoreSamlAsync(AccountId account, string arn, string metadataXml, SamlProviderSettings settings, CancellationToken ct)
     {
-        await using (var db = await dbFactory.CreateDbContextAsync(ct).ConfigureAwait(false))
+        var updated = await directory.UpdateSamlProviderAsync(account, arn, metadataXml, ct).ConfigureAwait(false);
+        return updated.Succeeded
+            ? await directory.UpdateProviderSettingsAsync(account, arn, settings.ToJson(), ct).ConfigureAwait(false)
+            : StsOutcome<bool>.Failure(updated.Error.Code, updated.Error.Message);
+    }
+
+    /// <summary>The provider's trust facts plus its portal sign-in settings, for the audit record; never a client secret.</summary>
+    private async Task<string?> SummaryAsync(AccountId account, string arn, CancellationToken ct)
+    {
+        var provider = await directory.FindProviderAsync(account, arn, ct).ConfigureAwait(false);
+        if (provider is null)
         {
-            var n = await db.IdentityProviders
-                .Where(p => p.Arn == arn && p.AccountId == account.Value && p.Kind == IamDirectory.SamlProviderKind)
-                .ExecuteUpdateAsync(u => u.SetProperty(p => p.MetadataXml, metadataXml), ct).ConfigureAwait(false);
-            if (n == 0)
-            {
-                return StsOutcome<bool>.Failure(StsErrorCode.NoSuchEntity, $"The SAML provider {arn} cannot be found.");
-            }
+            return null;
         }
 
-        return await directory.UpdateProviderSettingsAsync(account, arn, settings.ToJson(), ct).ConfigureAwait(false);
+        var json = await directory.GetProviderSettingsAsync(account, arn, ct).ConfigureAwait(false);
+        var settings = string.Equals(provider.Kind, IamDirectory.SamlProviderKind, StringComparison.Ordinal)
+            ? SamlProviderSettings.TryParse(json, out var saml)
+                ? $"display name {saml.DisplayName}; groups attribute {saml.GroupsAttribute}; trust MFA {saml.TrustMfa}; IdP-initiated {saml.AllowIdpInitiated}; metadata URL {saml.MetadataUrl}"
+                : "settings not parseable"
+            : OidcSignInSettingsCodec.Read(json) is { } oidc
+                ? $"display name {oidc.DisplayName}; sign-in client id {oidc.ClientId}; groups claim {oidc.GroupsClaim}; trust MFA {oidc.TrustMfa}; client secret {(oidc.ProtectedClientSecret is null ? "none" : "set")}"
+                : "settings not parseable";
+        return IamChangeSummary.Provider(provider) + "; " + settings;
     }
+
+    private Task AuditAsync(string actor, string action, StsError? error, string resource, string? before, string? after, CancellationToken ct) =>
+        audit.WriteAsync(
+            new AuditRecord
+            {
+                Timestamp = time.GetUtcNow(),
+                Action = action,
+                Decision = error is null ? AuditDecision.Allow : AuditDecision.Deny,
+                Principal = actor,
+                Resource = resource,
+                ErrorCode = error?.WireCode,
+                Message = error?.Message,
+                Before = before,
+                After = after,
+            },
+            ct);
 
     /// <summary>The settings the SAML form edits, taken from <paramref name="input"/>; the others are kept.</summary>
     private static SamlProviderSettings WithInput(SamlProviderSettings settings, SamlProviderInput input) => settings with

@@ -17,11 +17,20 @@ namespace Portal.Services.Admin;
 /// </summary>
 public sealed class RolesAdminService(IamDirectory directory, StsEngine engine, IAuditSink audit, TimeProvider time)
 {
+    /// <summary>What the admin pages show next to an action when its user lost the administrator role (SECURITY-CASES 104e).</summary>
+    public const string NoLongerAdministrator = "You are no longer an administrator.";
+
     /// <summary>The audit action of a trust-policy change made here.</summary>
     public const string UpdateTrustAuditAction = "admin:UpdateAssumeRolePolicy";
 
     /// <summary>The audit action of a role created here.</summary>
     public const string CreateRoleAuditAction = "admin:CreateRole";
+
+    /// <summary>The audit action of a role's settings (description, maximum session, tags) changed here.</summary>
+    public const string UpdateRoleAuditAction = "admin:UpdateRole";
+
+    /// <summary>The audit action of a role deleted here.</summary>
+    public const string DeleteRoleAuditAction = "admin:DeleteRole";
 
     /// <summary>The accounts roles can live in.</summary>
     public Task<IReadOnlyList<AccountInfo>> ListAccountsAsync(CancellationToken ct = default) => directory.ListAccountsAsync(ct);
@@ -79,8 +88,11 @@ public sealed class RolesAdminService(IamDirectory directory, StsEngine engine, 
         return new RoleDetails(role, inline, attached);
     }
 
-    /// <summary>Creates a role from the form and a trust policy, which must pass the trust-policy linter.</summary>
-    public async Task<StsOutcome<RoleInfo>> CreateRoleAsync(string accountId, RoleInput input, string trustPolicy, string? actor = null, CancellationToken ct = default)
+    /// <summary>
+    /// Creates a role from the form and a trust policy, which must pass the trust-policy linter. <paramref name="actor"/>
+    /// (as for every change here) is the administrator <see cref="AuditActor.RequireAdministratorAsync"/> returned.
+    /// </summary>
+    public async Task<StsOutcome<RoleInfo>> CreateRoleAsync(string actor, string accountId, RoleInput input, string trustPolicy, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var created = TrustPolicyLinter.Check(trustPolicy) is { } lint
@@ -92,10 +104,18 @@ public sealed class RolesAdminService(IamDirectory directory, StsEngine engine, 
     }
 
     /// <summary>Updates description, maximum session duration and tags (tags absent from the form are removed).</summary>
-    public async Task<StsOutcome<RoleInfo>> UpdateRoleAsync(string accountId, string name, RoleInput input, CancellationToken ct = default)
+    public async Task<StsOutcome<RoleInfo>> UpdateRoleAsync(string actor, string accountId, string name, RoleInput input, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var account = AccountId.Parse(accountId);
+        var before = await directory.FindRoleAsync(account, name, ct).ConfigureAwait(false);
+        var updated = await UpdateRoleSettingsAsync(account, name, input, ct).ConfigureAwait(false);
+        await AuditAsync(actor, UpdateRoleAuditAction, updated.Succeeded, updated.Value?.Arn ?? before?.Arn ?? name, updated.Error, Settings(before), Settings(updated.Value), ct).ConfigureAwait(false);
+        return updated;
+    }
+
+    private async Task<StsOutcome<RoleInfo>> UpdateRoleSettingsAsync(AccountId account, string name, RoleInput input, CancellationToken ct)
+    {
         var updated = await directory.UpdateRoleAsync(account, name, input.Description ?? string.Empty, input.MaxSessionDuration, ct).ConfigureAwait(false);
         if (!updated.Succeeded)
         {
@@ -120,7 +140,7 @@ public sealed class RolesAdminService(IamDirectory directory, StsEngine engine, 
     /// Replaces the trust policy after the linter passes it; the failure message is meant for display next to the editor.
     /// Audited with the policy before and after, refused attempts included.
     /// </summary>
-    public async Task<StsOutcome<RoleInfo>> UpdateTrustPolicyAsync(string accountId, string name, string trustPolicy, string? actor = null, CancellationToken ct = default)
+    public async Task<StsOutcome<RoleInfo>> UpdateTrustPolicyAsync(string actor, string accountId, string name, string trustPolicy, CancellationToken ct = default)
     {
         var account = AccountId.Parse(accountId);
         var before = (await directory.FindRoleAsync(account, name, ct).ConfigureAwait(false))?.TrustPolicy;
@@ -132,10 +152,17 @@ public sealed class RolesAdminService(IamDirectory directory, StsEngine engine, 
     }
 
     /// <summary>Deletes a role (its inline policies and attachments go with it).</summary>
-    public async Task<StsOutcome<bool>> DeleteRoleAsync(string accountId, string name, CancellationToken ct = default)
+    public async Task<StsOutcome<bool>> DeleteRoleAsync(string actor, string accountId, string name, CancellationToken ct = default)
     {
         var account = AccountId.Parse(accountId);
         var role = await directory.FindRoleAsync(account, name, ct).ConfigureAwait(false);
+        var deleted = await DeleteRoleAndPoliciesAsync(account, role, name, ct).ConfigureAwait(false);
+        await AuditAsync(actor, DeleteRoleAuditAction, deleted.Succeeded, role?.Arn ?? name, deleted.Error, role?.TrustPolicy, null, ct).ConfigureAwait(false);
+        return deleted;
+    }
+
+    private async Task<StsOutcome<bool>> DeleteRoleAndPoliciesAsync(AccountId account, RoleInfo? role, string name, CancellationToken ct)
+    {
         if (role is not null)
         {
             // IAM refuses DeleteRole while policies remain (DeleteConflict); the confirmation dialog already said they go too.
@@ -153,27 +180,47 @@ public sealed class RolesAdminService(IamDirectory directory, StsEngine engine, 
         return await directory.DeleteRoleAsync(account, name, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Adds or replaces an inline permission policy of a role.</summary>
-    public Task<StsOutcome<InlinePolicyInfo>> PutInlinePolicyAsync(string roleId, string policyName, string document, CancellationToken ct = default) =>
-        directory.PutInlinePolicyAsync(roleId, policyName, document, ct);
+    /// <summary>Adds or replaces an inline permission policy of a role; audited with the document before and after.</summary>
+    public async Task<StsOutcome<InlinePolicyInfo>> PutInlinePolicyAsync(string actor, string roleId, string policyName, string document, CancellationToken ct = default)
+    {
+        var before = await InlineDocumentAsync(roleId, policyName, ct).ConfigureAwait(false);
+        var put = await directory.PutInlinePolicyAsync(roleId, policyName, document, ct).ConfigureAwait(false);
+        await AuditAsync(actor, "admin:PutRolePolicy", put.Succeeded, roleId + "/" + policyName, put.Error, before, document, ct).ConfigureAwait(false);
+        return put;
+    }
 
-    /// <summary>Removes an inline permission policy.</summary>
-    public Task<StsOutcome<bool>> DeleteInlinePolicyAsync(string roleId, string policyName, CancellationToken ct = default) =>
-        directory.DeleteInlinePolicyAsync(roleId, policyName, ct);
+    /// <summary>Removes an inline permission policy; audited with the document it removed.</summary>
+    public async Task<StsOutcome<bool>> DeleteInlinePolicyAsync(string actor, string roleId, string policyName, CancellationToken ct = default)
+    {
+        var before = await InlineDocumentAsync(roleId, policyName, ct).ConfigureAwait(false);
+        var deleted = await directory.DeleteInlinePolicyAsync(roleId, policyName, ct).ConfigureAwait(false);
+        await AuditAsync(actor, "admin:DeleteRolePolicy", deleted.Succeeded, roleId + "/" + policyName, deleted.Error, before, null, ct).ConfigureAwait(false);
+        return deleted;
+    }
 
     /// <summary>Attaches a managed policy by ARN.</summary>
-    public Task<StsOutcome<bool>> AttachPolicyAsync(string roleId, string policyArn, CancellationToken ct = default) =>
-        directory.AttachPolicyAsync(roleId, policyArn.Trim(), ct);
+    public async Task<StsOutcome<bool>> AttachPolicyAsync(string actor, string roleId, string policyArn, CancellationToken ct = default)
+    {
+        var attached = await directory.AttachPolicyAsync(roleId, policyArn.Trim(), ct).ConfigureAwait(false);
+        await AuditAsync(actor, "admin:AttachRolePolicy", attached.Succeeded, roleId, attached.Error, null, policyArn.Trim(), ct).ConfigureAwait(false);
+        return attached;
+    }
 
     /// <summary>Detaches a managed policy.</summary>
-    public Task<StsOutcome<bool>> DetachPolicyAsync(string roleId, string policyArn, CancellationToken ct = default) =>
-        directory.DetachPolicyAsync(roleId, policyArn, ct);
+    public async Task<StsOutcome<bool>> DetachPolicyAsync(string actor, string roleId, string policyArn, CancellationToken ct = default)
+    {
+        var detached = await directory.DetachPolicyAsync(roleId, policyArn, ct).ConfigureAwait(false);
+        await AuditAsync(actor, "admin:DetachRolePolicy", detached.Succeeded, roleId, detached.Error, policyArn, null, ct).ConfigureAwait(false);
+        return detached;
+    }
 
     /// <summary>Creates a customer-managed policy in the account.</summary>
-    public Task<StsOutcome<ManagedPolicyInfo>> CreateManagedPolicyAsync(string accountId, ManagedPolicyInput input, CancellationToken ct = default)
+    public async Task<StsOutcome<ManagedPolicyInfo>> CreateManagedPolicyAsync(string actor, string accountId, ManagedPolicyInput input, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return directory.CreateManagedPolicyAsync(AccountId.Parse(accountId), input.Name, input.Document, null, Blank(input.Description), ct);
+        var created = await directory.CreateManagedPolicyAsync(AccountId.Parse(accountId), input.Name, input.Document, null, Blank(input.Description), ct).ConfigureAwait(false);
+        await AuditAsync(actor, "admin:CreatePolicy", created.Succeeded, created.Value?.Arn ?? input.Name, created.Error, null, input.Document, ct).ConfigureAwait(false);
+        return created;
     }
 
     /// <summary>
@@ -338,21 +385,30 @@ public sealed class RolesAdminService(IamDirectory directory, StsEngine engine, 
     private static string? Describe(DecidingStatement? s) =>
         s is null ? null : string.Create(CultureInfo.InvariantCulture, $"{s.PolicySource}, statement #{s.StatementIndex + 1}{(s.Sid is null ? string.Empty : " (Sid " + s.Sid + ")")}");
 
-    private Task AuditTrustAsync(string? actor, string action, StsOutcome<RoleInfo> outcome, string resource, string? before, string after, CancellationToken ct) =>
+    private Task AuditTrustAsync(string actor, string action, StsOutcome<RoleInfo> outcome, string resource, string? before, string after, CancellationToken ct) =>
+        AuditAsync(actor, action, outcome.Succeeded, resource, outcome.Error, before, after, ct);
+
+    private Task AuditAsync(string actor, string action, bool succeeded, string resource, StsError? error, string? before, string? after, CancellationToken ct) =>
         audit.WriteAsync(
             new AuditRecord
             {
                 Timestamp = time.GetUtcNow(),
                 Action = action,
-                Decision = outcome.Succeeded ? AuditDecision.Allow : AuditDecision.Deny,
-                Principal = actor ?? "administrator",
+                Decision = succeeded ? AuditDecision.Allow : AuditDecision.Deny,
+                Principal = actor,
                 Resource = resource,
-                ErrorCode = outcome.Error?.WireCode,
-                Message = outcome.Error?.Message,
+                ErrorCode = error?.WireCode,
+                Message = error?.Message,
                 Before = before,
                 After = after,
             },
             ct);
+
+    private async Task<string?> InlineDocumentAsync(string ownerId, string policyName, CancellationToken ct) =>
+        (await directory.ListInlinePoliciesAsync(ownerId, ct).ConfigureAwait(false)).FirstOrDefault(p => string.Equals(p.Name, policyName, StringComparison.Ordinal))?.Document;
+
+    private static string? Settings(RoleInfo? role) =>
+        role is null ? null : string.Create(CultureInfo.InvariantCulture, $"MaxSessionDuration={role.MaxSessionDuration}; Description={role.Description}; Tags={string.Join(",", role.Tags.Select(t => t.Key + "=" + t.Value))}");
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Portal.Authentication;
 using Portal.Core.Audit;
 using Portal.Core.Iam;
 using Portal.Core.Identity;
@@ -20,8 +22,12 @@ public sealed class UsersAdminService(
     MfaService mfa,
     IDbContextFactory<PortalDbContext> dbFactory,
     IAuditSink audit,
-    TimeProvider time)
+    TimeProvider time,
+    PolicySource policies,
+    IOptionsMonitor<PortalAdministratorOptions> administrators)
 {
+    private readonly AdministratorGuard _guard = new(directory, policies, time, () => administrators.CurrentValue.AdministratorGroups.Count > 0);
+
     /// <summary>The accounts an administrator can pick from.</summary>
     public Task<IReadOnlyList<AccountInfo>> ListAccountsAsync(CancellationToken ct = default) => directory.ListAccountsAsync(ct);
 
@@ -54,6 +60,30 @@ public sealed class UsersAdminService(
 
         var outcome = await directory.CreateUserAsync(account, name, ct: ct).ConfigureAwait(false);
         await AuditAsync(actor, "admin:CreateUser", outcome.Succeeded, outcome.Value?.Arn ?? name, outcome.Error?.WireCode, ct).ConfigureAwait(false);
+        return outcome;
+    }
+
+    /// <summary>
+    /// Deletes a user (IAM DeleteUser: access keys, policies and MFA devices must be gone first). Refused with
+    /// DeleteConflict when it would remove the last administrator (SECURITY-CASES 104g (5), <see cref="AdministratorGuard"/>).
+    /// </summary>
+    public Task<StsOutcome<bool>> DeleteUserAsync(string actor, string userId, CancellationToken ct = default) =>
+        GuardedAsync(actor, "admin:DeleteUser", userId, AdministratorChange.DeleteUser, u => directory.DeleteUserAsync(AccountId.Parse(u.AccountId), u.Name, ct), ct);
+
+    /// <summary>Removes a user's console password (IAM DeleteLoginProfile); refused for the last administrator.</summary>
+    public Task<StsOutcome<bool>> DeleteLoginProfileAsync(string actor, string userId, CancellationToken ct = default) =>
+        GuardedAsync(actor, "admin:DeleteLoginProfile", userId, AdministratorChange.DeleteLoginProfile, u => directory.DeleteLoginProfileAsync(u.Id, ct), ct);
+
+    private async Task<StsOutcome<bool>> GuardedAsync(
+        string actor, string action, string userId, AdministratorChange change, Func<UserInfo, Task<StsOutcome<bool>>> apply, CancellationToken ct)
+    {
+        var user = await directory.FindUserByIdAsync(userId, ct).ConfigureAwait(false);
+        var outcome = user is null
+            ? StsOutcome<bool>.Failure(StsErrorCode.NoSuchEntity, "The user cannot be found.")
+            : await _guard.CheckAsync(user, change, ct).ConfigureAwait(false) is { } refused
+                ? StsOutcome<bool>.Failure(refused.Code, refused.Message)
+                : await apply(user).ConfigureAwait(false);
+        await AuditAsync(actor, action, outcome.Succeeded, user?.Arn ?? userId, outcome.Error?.WireCode, ct).ConfigureAwait(false);
         return outcome;
     }
 

@@ -1,5 +1,6 @@
 using Bunit;
 using Portal.Components.Admin.Roles;
+using Portal.Services.Admin;
 using Portal.Tests.Core.Sts;
 
 namespace Portal.Tests.Components.Admin.Roles;
@@ -85,6 +86,59 @@ public sealed class RolesPageTests : AdminComponentTest
         // Assert
         page.WaitForElement("[data-testid=roles-empty]");
         Assert.Null(await H.Directory.FindRoleAsync(EngineHarness.Account(EngineHarness.AccountA), RoleName));
+    }
+
+    [Fact]
+    public async Task Delete_AdministratorRoleRevokedWhilePageOpen_RefusedWithMessageAndRoleStays()
+    {
+        // Arrange: SECURITY-CASES 104e, the circuit outlives the person's administrator role.
+        await H.CreateRoleAsync(RoleName, PolicyJson.TrustAws($"arn:aws:iam::{EngineHarness.AccountB}:root"));
+        var dialogs = RenderWithDialogs<RolesPage>(out var page);
+        ClickDelete(page);
+        RevokeAdministrator();
+
+        // Act
+        dialogs.WaitForElement("[data-testid=confirm-ok]").Click();
+
+        // Assert
+        page.WaitForAssertion(() => Assert.Equal(RolesAdminService.NoLongerAdministrator, page.Find("[data-testid=roles-message]").TextContent.Trim()));
+        Assert.NotNull(await H.Directory.FindRoleAsync(EngineHarness.Account(EngineHarness.AccountA), RoleName));
+        Assert.DoesNotContain(H.Audit.Records, r => r.Action == RolesAdminService.DeleteRoleAuditAction);
+    }
+
+    [Fact]
+    public async Task Create_AdministratorRoleRevokedWhilePageOpen_RefusedWithMessageAndNoRole()
+    {
+        // Arrange
+        RenderWithDialogs<RolesPage>(out var page);
+        page.WaitForElement("[data-testid=roles-create]").Click();
+        page.Find("input[data-testid=role-name]").Change(RoleName);
+        RevokeAdministrator();
+
+        // Act
+        page.Find("form").Submit();
+
+        // Assert
+        page.WaitForAssertion(() => Assert.Contains(RolesAdminService.NoLongerAdministrator, page.Find("[data-testid=role-error]").TextContent, StringComparison.Ordinal));
+        Assert.Null(await H.Directory.FindRoleAsync(EngineHarness.Account(EngineHarness.AccountA), RoleName));
+    }
+
+    [Fact]
+    public async Task Delete_Confirmed_AuditedWithTheActingAdministrator()
+    {
+        // Arrange
+        await H.CreateRoleAsync(RoleName, PolicyJson.TrustAws($"arn:aws:iam::{EngineHarness.AccountB}:root"));
+        var dialogs = RenderWithDialogs<RolesPage>(out var page);
+        ClickDelete(page);
+
+        // Act
+        dialogs.WaitForElement("[data-testid=confirm-ok]").Click();
+
+        // Assert
+        page.WaitForElement("[data-testid=roles-empty]");
+        var record = Assert.Single(H.Audit.Records, r => r.Action == RolesAdminService.DeleteRoleAuditAction);
+        Assert.Equal(Administrator, record.Principal);
+        Assert.Contains(EngineHarness.AccountB, record.Before, StringComparison.Ordinal);
     }
 
     private static void ClickDelete(IRenderedComponent<RolesPage> page)
