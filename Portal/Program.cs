@@ -12,6 +12,7 @@ using Portal.Services.Downloads;
 using Portal.Services.SelfService;
 using Portal.Sts;
 
+MallocArenas.Limit();
 var builder = WebApplication.CreateBuilder(args);
 
 // The operator's one configuration file sits at the repository root (linked into the output).
@@ -27,7 +28,7 @@ builder.AddPortalAuthentication();
 builder.AddPortalWebSecurity();
 builder.AddPortalSaml2();
 builder.AddPortalOidc();
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddRazorComponents().AddPortalInteractiveServer(builder.Configuration);
 builder.Services.AddMudServices();
 builder.Services.AddSingleton<PortalStatusService>();
 builder.Services.AddPortalAdminRoles();
@@ -55,7 +56,7 @@ app.MapPortalOidc();
 app.MapPortalAccount();
 app.MapAuditExport();
 app.MapCustomerDownloads();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = "'none'");
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ConfigurePortalCircuits(app.Configuration));
 
 await app.RunAsync();
 
