@@ -12,7 +12,6 @@ using Portal.Services.Downloads;
 using Portal.Services.SelfService;
 using Portal.Sts;
 
-MallocArenas.Limit();
 var builder = WebApplication.CreateBuilder(args);
 
 // The operator's one configuration file sits at the repository root (linked into the output).

@@ -13,7 +13,7 @@ public sealed class PortalCircuitOptions
 
     /// <summary>
     /// Per-message deflate on the circuit's WebSocket; off by default (ASP.NET Core's is on). Each compressed connection
-    /// keeps zlib state for its lifetime (about 0.1 MB resident per circuit measured, docs/benchmarks.md), and a
+    /// keeps zlib state for its lifetime (about 0.1 MB resident per circuit measured, near the noise; docs/benchmarks.md), and a
     /// circuit renders secrets (issued credentials) next to text the person types, the mix compression side channels
     /// need (BREACH-style); the render batches are small, so the bandwidth saved is small too.
     /// </summary>
