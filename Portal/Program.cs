@@ -27,7 +27,7 @@ builder.AddPortalAuthentication();
 builder.AddPortalWebSecurity();
 builder.AddPortalSaml2();
 builder.AddPortalOidc();
-builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddRazorComponents().AddPortalInteractiveServer(builder.Configuration);
 builder.Services.AddMudServices();
 builder.Services.AddSingleton<PortalStatusService>();
 builder.Services.AddPortalAdminRoles();
@@ -55,7 +55,7 @@ app.MapPortalOidc();
 app.MapPortalAccount();
 app.MapAuditExport();
 app.MapCustomerDownloads();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = "'none'");
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(options => options.ConfigurePortalCircuits(app.Configuration));
 
 await app.RunAsync();
 

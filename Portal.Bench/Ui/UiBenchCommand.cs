@@ -25,6 +25,15 @@ internal sealed record UiBenchOptions
     /// <summary>Whether to write docs/benchmarks.md.</summary>
     public bool WriteDocument { get; init; } = true;
 
+    /// <summary>Only the memory levels, no timed runs (for trying settings); implies not writing the document.</summary>
+    public bool MemoryOnly { get; init; }
+
+    /// <summary>When above 0, the number of types to print by heap growth per circuit (heap dumps at the first and last levels).</summary>
+    public int HeapTypes { get; init; }
+
+    /// <summary>Extra environment variables for Portal (NAME=VALUE), e.g. <c>DOTNET_gcServer=0</c> to try a setting.</summary>
+    public IReadOnlyDictionary<string, string> PortalEnvironment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Parses the arguments after <c>ui</c>; null (usage printed) on an error.</summary>
     public static UiBenchOptions? Parse(IReadOnlyList<string> args, TextWriter error)
     {
@@ -34,6 +43,12 @@ internal sealed record UiBenchOptions
             if (args[i] == "--no-write")
             {
                 options = options with { WriteDocument = false };
+                continue;
+            }
+
+            if (args[i] == "--memory-only")
+            {
+                options = options with { MemoryOnly = true, WriteDocument = false };
                 continue;
             }
 
@@ -53,18 +68,31 @@ internal sealed record UiBenchOptions
                     "--levels" => options with { Levels = value.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).Order().ToList() },
                     "--settle" => options with { Settle = TimeSpan.FromSeconds(int.Parse(value, CultureInfo.InvariantCulture)) },
                     "--portal" => options with { PortalDll = value },
+                    "--heap-types" => options with { HeapTypes = int.Parse(value, CultureInfo.InvariantCulture) },
+                    "--portal-env" => options with { PortalEnvironment = WithVariable(options.PortalEnvironment, value) },
                     _ => throw new FormatException("unknown option " + args[i - 1]),
                 };
             }
             catch (FormatException ex)
             {
                 error.WriteLine("ui: " + ex.Message);
-                error.WriteLine("usage: Portal.Bench -- ui [--iterations 15] [--warmups 2] [--levels 0,20,40] [--settle 10] [--portal Portal.dll] [--no-write]");
+                error.WriteLine("usage: Portal.Bench -- ui [--iterations 15] [--warmups 2] [--levels 0,20,40] [--settle 10] [--portal Portal.dll] [--portal-env NAME=VALUE]... [--memory-only] [--heap-types 30] [--no-write]");
                 return null;
             }
         }
 
         return options.Iterations > 0 && options.Levels.Count >= 2 ? options : null;
+    }
+
+    private static Dictionary<string, string> WithVariable(IReadOnlyDictionary<string, string> current, string assignment)
+    {
+        var equals = assignment.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0)
+        {
+            throw new FormatException("--portal-env takes NAME=VALUE, not " + assignment);
+        }
+
+        return new Dictionary<string, string>(current) { [assignment[..equals]] = assignment[(equals + 1)..] };
     }
 }
 
@@ -91,6 +119,16 @@ internal sealed record UiBenchResults(
 
     /// <summary>KB per circuit from the anonymous resident memory (heap, no mapped files).</summary>
     public double AnonKbPerCircuit => Statistics.Slope(Levels.Select(l => ((double)l.Circuits, (double)l.Memory.RssAnonKb)).ToList());
+
+    /// <summary>KB per circuit of the managed heap after the full GC (all generations); NaN when a level lacks it.</summary>
+    public double HeapKbPerCircuit => HeapSlope(h => h.HeapBytes);
+
+    /// <summary>KB per circuit of what that GC found reachable (promoted bytes); NaN when a level lacks it.</summary>
+    public double LiveKbPerCircuit => HeapSlope(h => h.LiveBytes);
+
+    private double HeapSlope(Func<ManagedHeapSample, long> bytes) => Levels.All(l => l.Heap is not null)
+        ? Statistics.Slope(Levels.Select(l => ((double)l.Circuits, bytes(l.Heap!.Value) / 1024.0)).ToList())
+        : double.NaN;
 }
 
 /// <summary>
@@ -122,6 +160,14 @@ internal static class UiBenchCommand
         }
 
         var results = await MeasureAsync(options, chromium).ConfigureAwait(false);
+        if (options.MemoryOnly)
+        {
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"ui: KB per circuit ({string.Join(' ', options.PortalEnvironment.Select(v => v.Key + "=" + v.Value))}): VmRSS {results.RssKbPerCircuit:F0}, RssAnon {results.AnonKbPerCircuit:F0}, managed heap {results.HeapKbPerCircuit:F0}, live {results.LiveKbPerCircuit:F0}; load after {results.LoadAfter}"));
+            return 0;
+        }
+
         var report = UiBenchDocument.Render(results, BeginMarker, EndMarker);
         Console.WriteLine(report);
         if (options.WriteDocument)
@@ -147,7 +193,7 @@ internal static class UiBenchCommand
             var port = PortalProcess.FreeLoopbackPort();
             var origin = "http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
             await using var idp = await OidcTestIdp.StartAsync(origin, run.FullName).ConfigureAwait(false);
-            var environment = new Dictionary<string, string> { ["Bootstrap__AdminPassword"] = PortalUiSetup.AdminPassword };
+            var environment = new Dictionary<string, string>(options.PortalEnvironment) { ["Bootstrap__AdminPassword"] = PortalUiSetup.AdminPassword };
             using var portal = await PortalProcess.StartAsync(portalDll, environment, port).ConfigureAwait(false);
             Console.WriteLine($"ui: Portal on {origin} (pid {portal.ProcessId}), OIDC IdP on {idp.Issuer}");
 
@@ -175,11 +221,11 @@ internal static class UiBenchCommand
 
                 // Memory first: every closed page of the timing runs leaves a disconnected circuit that Blazor retains
                 // for minutes, which would drift under the levels.
-                var levels = await UiMeasurements.CircuitMemoryAsync(browser, origin, state, portal.ProcessId, options.Levels, options.Settle, Console.Out).ConfigureAwait(false);
+                var levels = await UiMeasurements.CircuitMemoryAsync(browser, origin, state, portal.ProcessId, options.Levels, options.Settle, options.HeapTypes, Console.Out).ConfigureAwait(false);
 
                 var signIn = new List<double>();
                 var baseline = new List<double>();
-                for (var i = -options.Warmups; i < options.Iterations; i++)
+                for (var i = -options.Warmups; i < (options.MemoryOnly ? -options.Warmups : options.Iterations); i++)
                 {
                     // Interleaved, so both series see the same background load.
                     var b = await UiMeasurements.SignedInPageAsync(browser, origin, state).ConfigureAwait(false);

@@ -4,14 +4,19 @@ using Microsoft.Playwright;
 
 namespace Portal.Bench.Ui;
 
-/// <summary>Resident memory of a process from <c>/proc/PID/status</c>, in KiB.</summary>
-internal readonly record struct MemorySample(long VmRssKb, long RssAnonKb);
+/// <summary>Resident memory of a process from <c>/proc/PID/status</c>, in KiB, and its thread count.</summary>
+internal readonly record struct MemorySample(long VmRssKb, long RssAnonKb, long Threads);
 
 /// <summary>
 /// Memory of Portal with <paramref name="Circuits"/> idle /roles pages open (medians of the samples): after the induced
-/// full GC (<paramref name="Memory"/>, when <paramref name="GcInduced"/>) and just before it.
+/// full GC (<paramref name="Memory"/>; <paramref name="Heap"/> is the managed heap it left, null when no GC was induced)
+/// and just before it.
 /// </summary>
-internal sealed record CircuitLevel(int Circuits, MemorySample Memory, MemorySample BeforeGc, bool GcInduced);
+internal sealed record CircuitLevel(int Circuits, MemorySample Memory, MemorySample BeforeGc, ManagedHeapSample? Heap)
+{
+    /// <summary>Whether the full GC was induced (and seen).</summary>
+    public bool GcInduced => Heap is not null;
+}
 
 /// <summary>The browser-driven measurements of <c>Portal.Bench -- ui</c>.</summary>
 internal static class UiMeasurements
@@ -82,10 +87,10 @@ internal static class UiMeasurements
 
     /// <summary>
     /// Opens /roles pages in one signed-in context up to each level, each waited until its circuit is interactive, lets
-    /// Portal settle, and samples its resident memory. The pages stay open (idle circuits) until the context closes.
+    /// Portal settle, and samples its resident memory (and, with <paramref name="heapTypes"/>, prints the heap's growth by type). The pages stay open (idle circuits) until the context closes.
     /// </summary>
     public static async Task<IReadOnlyList<CircuitLevel>> CircuitMemoryAsync(
-        IBrowser browser, string origin, string state, int processId, IReadOnlyList<int> levels, TimeSpan settle, TextWriter log)
+        IBrowser browser, string origin, string state, int processId, IReadOnlyList<int> levels, TimeSpan settle, int heapTypes, TextWriter log)
     {
         await using var context = await browser.NewContextAsync(new() { StorageState = state }).ConfigureAwait(false);
         context.SetDefaultTimeout(30_000);
@@ -100,6 +105,7 @@ internal static class UiMeasurements
         // One uncounted page first, kept open: the first /roles circuit also pays for JIT and first-use caches.
         await OpenRolesPageAsync().ConfigureAwait(false);
         var results = new List<CircuitLevel>();
+        IReadOnlyDictionary<string, (long Bytes, long Count)>? firstHeap = null;
         var open = 0;
         foreach (var level in levels)
         {
@@ -110,12 +116,23 @@ internal static class UiMeasurements
 
             await Task.Delay(settle).ConfigureAwait(false);
             var before = await SampleAsync(processId).ConfigureAwait(false);
-            var induced = await InducedGc.CollectAsync(processId, TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+            var heap = await InducedGc.CollectAsync(processId, TimeSpan.FromSeconds(3)).ConfigureAwait(false);
             var after = await SampleAsync(processId).ConfigureAwait(false);
+            var heapText = heap is { } h ? $"managed heap {h.HeapBytes / 1024} KB, live {h.LiveBytes / 1024} KB, {h.GcHandles} GC handles" : "NO induced GC seen";
             await log.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
-                $"ui: {level} idle circuits: before GC VmRSS {before.VmRssKb} KB, RssAnon {before.RssAnonKb} KB; after {(induced ? "induced" : "NO (no diagnostics socket)")} GC VmRSS {after.VmRssKb} KB, RssAnon {after.RssAnonKb} KB")).ConfigureAwait(false);
-            results.Add(new CircuitLevel(level, after, before, induced));
+                $"ui: {level} idle circuits: before GC VmRSS {before.VmRssKb} KB, RssAnon {before.RssAnonKb} KB; after GC VmRSS {after.VmRssKb} KB, RssAnon {after.RssAnonKb} KB, {after.Threads} threads, {heapText}")).ConfigureAwait(false);
+            results.Add(new CircuitLevel(level, after, before, heap));
+            if (heapTypes > 0 && level == levels[0])
+            {
+                // After the induced GC, as the last level's is: both dumps then hold (almost) only reachable objects.
+                firstHeap = await HeapTypes.SnapshotAsync(processId).ConfigureAwait(false);
+            }
+        }
+
+        if (heapTypes > 0)
+        {
+            await HeapTypes.PrintGrowthAsync(firstHeap!, await HeapTypes.SnapshotAsync(processId).ConfigureAwait(false), levels[^1] - levels[0], heapTypes, log).ConfigureAwait(false);
         }
 
         return results;
@@ -124,20 +141,24 @@ internal static class UiMeasurements
     /// <summary>Reads <c>/proc/PID/status</c>.</summary>
     public static MemorySample ReadMemory(int processId)
     {
-        long rss = 0, anon = 0;
+        long rss = 0, anon = 0, threads = 0;
         foreach (var line in File.ReadLines($"/proc/{processId.ToString(CultureInfo.InvariantCulture)}/status"))
         {
             if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
             {
-                rss = ParseKb(line);
+                rss = ParseLeadingNumber(line);
             }
             else if (line.StartsWith("RssAnon:", StringComparison.Ordinal))
             {
-                anon = ParseKb(line);
+                anon = ParseLeadingNumber(line);
+            }
+            else if (line.StartsWith("Threads:", StringComparison.Ordinal))
+            {
+                threads = ParseLeadingNumber(line);
             }
         }
 
-        return new MemorySample(rss, anon);
+        return new MemorySample(rss, anon, threads);
     }
 
     /// <summary>Five samples a second apart; their medians.</summary>
@@ -152,10 +173,11 @@ internal static class UiMeasurements
 
         return new MemorySample(
             (long)Statistics.Median(samples.Select(s => (double)s.VmRssKb).ToList()),
-            (long)Statistics.Median(samples.Select(s => (double)s.RssAnonKb).ToList()));
+            (long)Statistics.Median(samples.Select(s => (double)s.RssAnonKb).ToList()),
+            (long)Statistics.Median(samples.Select(s => (double)s.Threads).ToList()));
     }
 
-    private static long ParseKb(string line) =>
+    private static long ParseLeadingNumber(string line) =>
         long.Parse(line.Split(':')[1].Trim().Split(' ')[0], NumberStyles.None, CultureInfo.InvariantCulture);
 }
 
