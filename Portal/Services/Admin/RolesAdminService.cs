@@ -92,11 +92,14 @@ public sealed class RolesAdminService(IamDirectory directory, StsEngine engine, 
     /// Creates a role from the form and a trust policy, which must pass the trust-policy linter. <paramref name="actor"/>
     /// (as for every change here) is the administrator <see cref="AuditActor.RequireAdministratorAsync"/> returned.
     /// </summary>
-    public async Task<StsOutcome<RoleInfo>> CreateRoleAsync(string actor, string accountId, RoleInput input, string trustPolicy, CancellationToken ct = default)
+    public async Task<StsOutcome<RoleInfo>> CreateRoleAsync(
+        string actor, string accountId, RoleInput input, string trustPolicy, HighRiskApproval? approval = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var created = TrustPolicyLinter.Check(trustPolicy) is { } lint
             ? lint
+            : Unconfirmed(null, trustPolicy, approval) is { } unconfirmed
+            ? unconfirmed
             : await directory.CreateRoleAsync(
                 AccountId.Parse(accountId), input.Name, trustPolicy, null, Blank(input.Description), input.MaxSessionDuration, input.ParsedTags(), ct).ConfigureAwait(false);
         await AuditTrustAsync(actor, CreateRoleAuditAction, created, created.Value?.Arn ?? input.Name, null, trustPolicy, ct).ConfigureAwait(false);
@@ -138,14 +141,18 @@ public sealed class RolesAdminService(IamDirectory directory, StsEngine engine, 
 
     /// <summary>
     /// Replaces the trust policy after the linter passes it; the failure message is meant for display next to the editor.
-    /// Audited with the policy before and after, refused attempts included.
+    /// Audited with the policy before and after, refused attempts included. A high-risk change
+    /// (<see cref="HighRiskConfirmation.IsHighRiskTrustChange"/>) needs a fresh <paramref name="approval"/> (SECURITY-CASES 104g).
     /// </summary>
-    public async Task<StsOutcome<RoleInfo>> UpdateTrustPolicyAsync(string actor, string accountId, string name, string trustPolicy, CancellationToken ct = default)
+    public async Task<StsOutcome<RoleInfo>> UpdateTrustPolicyAsync(
+        string actor, string accountId, string name, string trustPolicy, HighRiskApproval? approval = null, CancellationToken ct = default)
     {
         var account = AccountId.Parse(accountId);
         var before = (await directory.FindRoleAsync(account, name, ct).ConfigureAwait(false))?.TrustPolicy;
         var updated = TrustPolicyLinter.Check(trustPolicy) is { } lint
             ? lint
+            : Unconfirmed(before, trustPolicy, approval) is { } unconfirmed
+            ? unconfirmed
             : await directory.UpdateAssumeRolePolicyAsync(account, name, trustPolicy, ct).ConfigureAwait(false);
         await AuditTrustAsync(actor, UpdateTrustAuditAction, updated, updated.Value?.Arn ?? name, before, trustPolicy, ct).ConfigureAwait(false);
         return updated;
@@ -409,6 +416,12 @@ public sealed class RolesAdminService(IamDirectory directory, StsEngine engine, 
 
     private static string? Settings(RoleInfo? role) =>
         role is null ? null : string.Create(CultureInfo.InvariantCulture, $"MaxSessionDuration={role.MaxSessionDuration}; Description={role.Description}; Tags={string.Join(",", role.Tags.Select(t => t.Key + "=" + t.Value))}");
+
+    /// <summary>The refusal of a high-risk trust change without a fresh approval; null when it may go ahead.</summary>
+    private StsError? Unconfirmed(string? before, string after, HighRiskApproval? approval) =>
+        HighRiskConfirmation.IsHighRiskTrustChange(before, after) && !HighRiskConfirmation.Accept(approval, time)
+            ? new StsError(StsErrorCode.AccessDenied, HighRiskConfirmation.ApprovalRequired)
+            : null;
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 

@@ -7,6 +7,7 @@ public static class RolesServiceCollectionExtensions
     public static IServiceCollection AddPortalAdminRoles(this IServiceCollection services)
     {
         services.AddSingleton<RolesAdminService>();
+        services.AddSingleton<HighRiskConfirmation>();
         return services;
     }
 }
