@@ -34,6 +34,7 @@ public abstract class AdminComponentTest : PortalComponentTest, IAsyncLifetime
     {
         _harness = await EngineHarness.CreateAsync();
         Services.AddSingleton(new RolesAdminService(H.Directory, H.Engine, H.Audit, H.Time));
+        Services.AddSingleton(new HighRiskConfirmation(new Portal.Services.SelfService.PortalPersonResolver(H.Directory), H.Mfa, H.Audit, H.Time));
         // The page lists sessions from the database and hides revoked ones found there, as in production (the harness's
         // own revocation list is in memory).
         _revocations = new RevocationList(new EfRevocationStore(H.DbFactory), H.Time, Options.Create(new RevocationListOptions()));
