@@ -33,6 +33,9 @@ public sealed class AdminBrowserTests(BrowserE2EFixture fixture) : AdminBrowserT
         await admin.Locator("input[data-testid=trust-groups]").FillAsync("staff");
         var expected = RolesTrustBuilder.Build(new TrustBuilderModel { ProviderArn = provider, Audiences = [BrowserE2EFixture.PortalClientId], Groups = ["staff"] });
         await Assertions.Expect(admin.Locator("[data-testid=trust-json]")).ToHaveTextAsync(expected);
+        // A new provider principal is a high-risk change: it is confirmed with an authenticator code (SECURITY-CASES 104g).
+        await Assertions.Expect(admin.Locator("[data-testid=trust-high-risk]")).ToHaveTextAsync(HighRiskConfirmation.TrustMessage);
+        await admin.Locator("input[data-testid=trust-code]").FillAsync(await AdministratorSignIn.NextCodeAsync());
         await admin.Locator("[data-testid=trust-save]").ClickAsync();
         await Assertions.Expect(admin.GetByText("Trust policy saved.")).ToBeVisibleAsync();
 

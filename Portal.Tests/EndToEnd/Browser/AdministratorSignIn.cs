@@ -27,8 +27,47 @@ internal static class AdministratorSignIn
         var now = DateTime.UtcNow;
         await page.Locator("#code1").FillAsync(totp.ComputeTotp(now));
         await page.Locator("#code2").FillAsync(totp.ComputeTotp(now + Step));
+        lock (Gate)
+        {
+            _totp = totp;
+            _lastStep = StepOf(now + Step);
+        }
+
         await page.Locator("button[type=submit]").ClickAsync();
         await Assertions.Expect(page.Locator("#recovery-codes li")).ToHaveCountAsync(10);
         return await context.StorageStateAsync();
     }
+
+    /// <summary>
+    /// A code from the administrator's authenticator for confirming a high-risk change (SECURITY-CASES 104g). Each step is
+    /// accepted once (case 100), so, as a person would, this waits for the next code when the current one was used.
+    /// </summary>
+    public static async Task<string> NextCodeAsync()
+    {
+        while (true)
+        {
+            TimeSpan wait;
+            lock (Gate)
+            {
+                var totp = _totp ?? throw new InvalidOperationException("The administrator has not signed in yet.");
+                var current = StepOf(DateTime.UtcNow);
+                var step = Math.Max(_lastStep + 1, current);
+                if (step <= current + 1)
+                {
+                    _lastStep = step;
+                    return totp.ComputeTotp(DateTime.UnixEpoch + (step * Step));
+                }
+
+                wait = DateTime.UnixEpoch + ((step - 1) * Step) - DateTime.UtcNow;
+            }
+
+            await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+        }
+    }
+
+    private static long StepOf(DateTime utc) => (long)((utc - DateTime.UnixEpoch) / Step);
+
+    private static readonly Lock Gate = new();
+    private static Totp? _totp;
+    private static long _lastStep;
 }
