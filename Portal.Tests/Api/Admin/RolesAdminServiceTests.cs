@@ -132,6 +132,5 @@ public sealed class RolesAdminServiceTests : IAsyncLifetime
     // are created in the directory directly; the others go through the service as the page does.
     private async Task<RoleInfo> CreateBuilderRoleAsync(TrustBuilderModel model) => model.ProviderArn is not null
         ? await _h.CreateRoleAsync("Target", RolesTrustBuilder.Build(model))
-        :
-        Ok(await _service.CreateRoleAsync(Actor, AccountA, new RoleInput { Name = "Target", MaxSessionDuration = 3600 }, RolesTrustBuilder.Build(model)));
+        : Ok(await _service.CreateRoleAsync(Actor, AccountA, new RoleInput { Name = "Target", MaxSessionDuration = 3600 }, RolesTrustBuilder.Build(model)));
 }
