@@ -23,6 +23,8 @@ internal static class PortalUiSetup
     /// <summary>The IdP's name on the sign-in button.</summary>
     public const string DisplayName = "Bench OIDC";
 
+    private static readonly TimeSpan TotpStep = TimeSpan.FromSeconds(30);
+
     private static readonly string[] TrustedActions = ["sts:AssumeRoleWithWebIdentity", "sts:SetSourceIdentity"];
 
     /// <summary>The role's ARN in the bootstrap account.</summary>
@@ -57,6 +59,9 @@ internal static class PortalUiSetup
         await FillAsync(page, "oidc-signin-client", OidcTestIdp.PortalClientId).ConfigureAwait(false);
         await FillAsync(page, "oidc-secret", OidcTestIdp.PortalClientSecret).ConfigureAwait(false);
         await FillAsync(page, "oidc-groups", "groups").ConfigureAwait(false);
+
+        // Registering an IdP is high risk (SECURITY-CASES 104g): confirmed with a code for a step after the enrolment's.
+        await FillAsync(page, "providers-code", await CodeAfterAsync(totp, StepOf(now) + 1).ConfigureAwait(false)).ConfigureAwait(false);
         await page.Locator("[data-testid=oidc-save]").ClickAsync().ConfigureAwait(false);
         await Assertions.Expect(page.Locator("[data-testid=providers-table]")).ToContainTextAsync(Arn.OidcProviderName(idp.Issuer)).ConfigureAwait(false);
     }
@@ -97,6 +102,28 @@ internal static class PortalUiSetup
     /// </summary>
     public static Task WaitInteractiveAsync(IPage page) =>
         Assertions.Expect(page.Locator("h1[tabindex='-1']")).ToBeAttachedAsync(new() { Timeout = 30_000 });
+
+    /// <summary>
+    /// The first code for a step after <paramref name="lastStep"/> that the portal accepts now: it allows one step of drift
+    /// (RFC 6238 §5.2) and refuses a step already used (SECURITY-CASES 100), so this waits for the clock when needed.
+    /// </summary>
+    private static async Task<string> CodeAfterAsync(Totp totp, long lastStep)
+    {
+        while (true)
+        {
+            var current = StepOf(TimeProvider.System.GetUtcNow().UtcDateTime);
+            var step = Math.Max(lastStep + 1, current);
+            if (step <= current + 1)
+            {
+                return totp.ComputeTotp(DateTime.UnixEpoch + (step * TotpStep));
+            }
+
+            var wait = DateTime.UnixEpoch + ((step - 1) * TotpStep) - TimeProvider.System.GetUtcNow().UtcDateTime;
+            await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero).ConfigureAwait(false);
+        }
+    }
+
+    private static long StepOf(DateTime utc) => (long)((utc - DateTime.UnixEpoch) / TotpStep);
 
     private static async Task FillAsync(IPage page, string testId, string value)
     {

@@ -63,6 +63,8 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
 
     private IamDirectory Directory => _app.Services.GetRequiredService<IamDirectory>();
 
+    private HighRiskApproval Approve() => TestApprovals.Fresh(_time);
+
     [Theory]
     [InlineData(-1, CertificateExpiryState.Expired)]
     [InlineData(10, CertificateExpiryState.ExpiringSoon)]
@@ -75,7 +77,7 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
         var input = CreateSamlInput(certificate);
 
         // Act
-        var created = await Service.RegisterSamlAsync(Actor, Account, input);
+        var created = await Service.RegisterSamlAsync(Actor, Account, input, Approve());
         var listed = await Service.ListProvidersAsync(Account);
 
         // Assert
@@ -97,7 +99,7 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
         var input = CreateSamlInput(certificate);
 
         // Act
-        var created = await Service.RegisterSamlAsync(Actor, Account, input);
+        var created = await Service.RegisterSamlAsync(Actor, Account, input, Approve());
 
         // Assert
         Assert.True(created.Succeeded, created.Error?.Message);
@@ -112,10 +114,10 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
     {
         // Arrange
         using var certificate = Certificate("CN=idp.test", Now.AddYears(1));
-        await Service.RegisterSamlAsync(Actor, Account, CreateSamlInput(certificate));
+        await Service.RegisterSamlAsync(Actor, Account, CreateSamlInput(certificate), Approve());
 
         // Act
-        var again = await Service.RegisterSamlAsync(Actor, Account, CreateSamlInput(certificate));
+        var again = await Service.RegisterSamlAsync(Actor, Account, CreateSamlInput(certificate), Approve());
 
         // Assert
         Assert.Equal(StsErrorCode.EntityAlreadyExists, again.Error?.Code);
@@ -128,7 +130,7 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
         var input = CreateOidcInput();
 
         // Act
-        var created = await Service.RegisterOidcAsync(Actor, Account, input);
+        var created = await Service.RegisterOidcAsync(Actor, Account, input, Approve());
 
         // Assert
         Assert.True(created.Succeeded, created.Error?.Message);
@@ -153,7 +155,7 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
         input.ClientSecret = null;
 
         // Act
-        var created = await Service.RegisterOidcAsync(Actor, Account, input);
+        var created = await Service.RegisterOidcAsync(Actor, Account, input, Approve());
 
         // Assert
         Assert.True(created.Succeeded, created.Error?.Message);
@@ -164,12 +166,12 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
     public async Task DeleteProviderAsync_Registered_RemovesItAndASecondDeleteFails()
     {
         // Arrange
-        var created = await Service.RegisterOidcAsync(Actor, Account, CreateOidcInput());
+        var created = await Service.RegisterOidcAsync(Actor, Account, CreateOidcInput(), Approve());
         Assert.True(created.Succeeded, created.Error?.Message);
 
         // Act
-        var deleted = await Service.DeleteProviderAsync(Actor, Account, created.Value.Arn);
-        var again = await Service.DeleteProviderAsync(Actor, Account, created.Value.Arn);
+        var deleted = await Service.DeleteProviderAsync(Actor, Account, created.Value.Arn, Approve());
+        var again = await Service.DeleteProviderAsync(Actor, Account, created.Value.Arn, Approve());
 
         // Assert
         Assert.True(deleted.Succeeded);
@@ -187,11 +189,11 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
         var oidcScheme = OidcSignInProvider.SchemeNameOf(LoopbackIssuer);
 
         // Act
-        var saml = await Service.RegisterSamlAsync(Actor, Account, CreateSamlInput(certificate));
-        var oidc = await Service.RegisterOidcAsync(Actor, Account, CreateOidcInput());
+        var saml = await Service.RegisterSamlAsync(Actor, Account, CreateSamlInput(certificate), Approve());
+        var oidc = await Service.RegisterOidcAsync(Actor, Account, CreateOidcInput(), Approve());
         var appeared = await EventuallyAsync(async () => await schemes.GetSchemeAsync(samlScheme) is not null && await schemes.GetSchemeAsync(oidcScheme) is not null);
-        await Service.DeleteProviderAsync(Actor, Account, saml.Value!.Arn);
-        await Service.DeleteProviderAsync(Actor, Account, oidc.Value!.Arn);
+        await Service.DeleteProviderAsync(Actor, Account, saml.Value!.Arn, Approve());
+        await Service.DeleteProviderAsync(Actor, Account, oidc.Value!.Arn, Approve());
         var gone = await EventuallyAsync(async () => await schemes.GetSchemeAsync(samlScheme) is null && await schemes.GetSchemeAsync(oidcScheme) is null);
 
         // Assert
@@ -203,7 +205,7 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
     public async Task UpdateProviderSettingsAsync_AnotherAccountsProvider_FailsWithNoSuchEntityAndKeepsTheSettings()
     {
         // Arrange
-        var created = await Service.RegisterOidcAsync(Actor, Account, CreateOidcInput());
+        var created = await Service.RegisterOidcAsync(Actor, Account, CreateOidcInput(), Approve());
         Assert.True(created.Succeeded, created.Error?.Message);
         var before = await Directory.GetProviderSettingsAsync(AccountId.Parse(Account), created.Value.Arn);
         var changed = 0;
@@ -223,7 +225,7 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
     public async Task UpdateProviderSettingsAsync_OwnProvider_StoresAndRaisesChanged()
     {
         // Arrange
-        var created = await Service.RegisterOidcAsync(Actor, Account, CreateOidcInput());
+        var created = await Service.RegisterOidcAsync(Actor, Account, CreateOidcInput(), Approve());
         Assert.True(created.Succeeded, created.Error?.Message);
         var changed = 0;
         Directory.Changed += () => Interlocked.Increment(ref changed);
@@ -291,7 +293,7 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
         // Arrange
         using var first = Certificate("CN=idp.test", Now.AddYears(1));
         using var next = Certificate("CN=idp.test next", Now.AddYears(2));
-        var created = await Service.RegisterSamlAsync(Actor, Account, CreateSamlInput(first));
+        var created = await Service.RegisterSamlAsync(Actor, Account, CreateSamlInput(first), Approve());
         var arn = created.Value!.Arn;
         await Directory.UpdateProviderSettingsAsync(AccountId.Parse(Account), arn, new SamlProviderSettings { DisplayName = "Corporate SSO", WantAssertionsSigned = false }.ToJson());
         var input = await Service.GetSamlProviderAsync(Account, arn);
@@ -299,7 +301,7 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
         input.DisplayName = "New name";
 
         // Act
-        var updated = await Service.UpdateSamlAsync(Actor, Account, arn, input);
+        var updated = await Service.UpdateSamlAsync(Actor, Account, arn, input, Approve());
 
         // Assert
         Assert.True(updated.Succeeded, updated.Error?.Message);
@@ -315,12 +317,12 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
         // Arrange: SECURITY-CASES 104g, a changed IdP key is a trust change.
         using var first = Certificate("CN=idp.test", Now.AddYears(1));
         using var next = Certificate("CN=idp.test next", Now.AddYears(2));
-        var arn = (await Service.RegisterSamlAsync(Actor, Account, CreateSamlInput(first))).Value!.Arn;
+        var arn = (await Service.RegisterSamlAsync(Actor, Account, CreateSamlInput(first), Approve())).Value!.Arn;
         var input = await Service.GetSamlProviderAsync(Account, arn);
         input!.MetadataXml = Saml2AppFactory.Metadata("https://idp.test/metadata", next);
 
         // Act
-        var updated = await Service.UpdateSamlAsync(Actor, Account, arn, input);
+        var updated = await Service.UpdateSamlAsync(Actor, Account, arn, input, Approve());
 
         // Assert
         Assert.True(updated.Succeeded, updated.Error?.Message);
@@ -341,7 +343,7 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
         input.ClientSecret = "s3cr3t-value-never-logged";
 
         // Act
-        var created = await Service.RegisterOidcAsync(Actor, Account, input);
+        var created = await Service.RegisterOidcAsync(Actor, Account, input, Approve());
 
         // Assert
         Assert.True(created.Succeeded, created.Error?.Message);
@@ -355,7 +357,7 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
     public async Task DeleteProviderAsync_UnknownProvider_AuditedAsRefused()
     {
         // Act
-        var deleted = await Service.DeleteProviderAsync(Actor, Account, $"arn:aws:iam::{Account}:saml-provider/Nobody");
+        var deleted = await Service.DeleteProviderAsync(Actor, Account, $"arn:aws:iam::{Account}:saml-provider/Nobody", Approve());
 
         // Assert
         Assert.Equal(StsErrorCode.NoSuchEntity, deleted.Error?.Code);
@@ -370,7 +372,7 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
         using var certificate = Certificate("CN=idp.test", Now.AddYears(1));
 
         // Act
-        var updated = await Service.UpdateSamlAsync(Actor, Account, $"arn:aws:iam::{Account}:saml-provider/Nobody", CreateSamlInput(certificate));
+        var updated = await Service.UpdateSamlAsync(Actor, Account, $"arn:aws:iam::{Account}:saml-provider/Nobody", CreateSamlInput(certificate), Approve());
 
         // Assert
         Assert.Equal(StsErrorCode.NoSuchEntity, updated.Error?.Code);
@@ -384,11 +386,11 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
         using var next = Certificate("CN=idp.test next", Now.AddYears(2));
         var input = CreateSamlInput(old);
         input.MetadataUrl = _metadata.Url;
-        var arn = (await Service.RegisterSamlAsync(Actor, Account, input)).Value!.Arn;
+        var arn = (await Service.RegisterSamlAsync(Actor, Account, input, Approve())).Value!.Arn;
         _metadata.Respond(SamlMetadataFetcherTests.Ok(Saml2AppFactory.Metadata("https://idp.test/metadata", old, next)));
 
         // Act
-        var refreshed = await Service.RefreshSamlMetadataAsync(Actor, Account, arn);
+        var refreshed = await Service.RefreshSamlMetadataAsync(Actor, Account, arn, Approve());
 
         // Assert
         Assert.True(refreshed.Succeeded, refreshed.Error?.Message);
@@ -405,11 +407,11 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
         using var certificate = Certificate("CN=idp.test", Now.AddYears(1));
         var input = CreateSamlInput(certificate);
         input.MetadataUrl = _metadata.Url;
-        var arn = (await Service.RegisterSamlAsync(Actor, Account, input)).Value!.Arn;
+        var arn = (await Service.RegisterSamlAsync(Actor, Account, input, Approve())).Value!.Arn;
         _metadata.Respond(SamlMetadataFetcherTests.Ok(Saml2AppFactory.Metadata("https://evil.test/metadata", certificate)));
 
         // Act
-        var refreshed = await Service.RefreshSamlMetadataAsync(Actor, Account, arn);
+        var refreshed = await Service.RefreshSamlMetadataAsync(Actor, Account, arn, Approve());
 
         // Assert
         Assert.Equal(StsErrorCode.InvalidInput, refreshed.Error?.Code);
@@ -422,15 +424,87 @@ public sealed class ProvidersAdminServiceTests : IAsyncLifetime, IDisposable
     {
         // Arrange
         using var certificate = Certificate("CN=idp.test", Now.AddYears(1));
-        var arn = (await Service.RegisterSamlAsync(Actor, Account, CreateSamlInput(certificate))).Value!.Arn;
+        var arn = (await Service.RegisterSamlAsync(Actor, Account, CreateSamlInput(certificate), Approve())).Value!.Arn;
 
         // Act
-        var refreshed = await Service.RefreshSamlMetadataAsync(Actor, Account, arn);
+        var refreshed = await Service.RefreshSamlMetadataAsync(Actor, Account, arn, Approve());
 
         // Assert
         Assert.Equal(StsErrorCode.InvalidInput, refreshed.Error?.Code);
         Assert.Contains("no metadata URL", refreshed.Error!.Message, StringComparison.Ordinal);
         Assert.Equal(0, _metadata.Connections);
+    }
+
+    public static TheoryData<string, string> ChangesWithoutApproval => new()
+    {
+        { "RegisterSaml", ProvidersAdminService.RegisterAuditAction },
+        { "UpdateSaml", ProvidersAdminService.UpdateAuditAction },
+        { "RefreshSamlMetadata", ProvidersAdminService.UpdateAuditAction },
+        { "RegisterOidc", ProvidersAdminService.RegisterAuditAction },
+        { "DeleteProvider", ProvidersAdminService.DeleteAuditAction },
+    };
+
+    [Theory]
+    [MemberData(nameof(ChangesWithoutApproval))]
+    public async Task Change_WithoutApproval_RefusedNothingChangedAndAuditedAsDenied(string change, string auditAction)
+    {
+        // Arrange: a registered SAML provider whose metadata URL now serves a rolled certificate, so a refresh would change it.
+        using var old = Certificate("CN=idp.test", Now.AddYears(1));
+        using var next = Certificate("CN=idp.test next", Now.AddYears(2));
+        var input = CreateSamlInput(old);
+        input.MetadataUrl = _metadata.Url;
+        var arn = (await Service.RegisterSamlAsync(Actor, Account, input, Approve())).Value!.Arn;
+        _metadata.Respond(SamlMetadataFetcherTests.Ok(Saml2AppFactory.Metadata("https://idp.test/metadata", old, next)));
+        var before = await SnapshotAsync();
+        var other = CreateSamlInput(next);
+        other.Name = "Other";
+
+        // Act
+        var error = change switch
+        {
+            "RegisterSaml" => (await Service.RegisterSamlAsync(Actor, Account, other, null)).Error,
+            "UpdateSaml" => (await Service.UpdateSamlAsync(Actor, Account, arn, CreateSamlInput(next), null)).Error,
+            "RefreshSamlMetadata" => (await Service.RefreshSamlMetadataAsync(Actor, Account, arn, null)).Error,
+            "RegisterOidc" => (await Service.RegisterOidcAsync(Actor, Account, CreateOidcInput(), null)).Error,
+            _ => (await Service.DeleteProviderAsync(Actor, Account, arn, null)).Error,
+        };
+
+        // Assert
+        Assert.Equal((StsErrorCode.AccessDenied, HighRiskConfirmation.ApprovalRequired), (error?.Code, error?.Message));
+        Assert.Equal(before, await SnapshotAsync());
+        var record = _audit.Records.Last(r => r.Action == auditAction);
+        Assert.Equal((AuditDecision.Deny, Actor, HighRiskConfirmation.ApprovalRequired), (record.Decision, record.Principal, record.Message));
+    }
+
+    [Fact]
+    public async Task DeleteProviderAsync_ApprovalAlreadyUsed_Refused()
+    {
+        // Arrange: one approval, spent on registering the provider.
+        var approval = Approve();
+        var arn = (await Service.RegisterOidcAsync(Actor, Account, CreateOidcInput(), approval)).Value!.Arn;
+
+        // Act
+        var deleted = await Service.DeleteProviderAsync(Actor, Account, arn, approval);
+
+        // Assert
+        Assert.Equal(HighRiskConfirmation.ApprovalRequired, deleted.Error?.Message);
+        Assert.NotNull(await Directory.FindProviderAsync(AccountId.Parse(Account), arn));
+    }
+
+    /// <summary>Every provider of the account with its metadata and stored settings.</summary>
+    private async Task<string> SnapshotAsync()
+    {
+        var account = AccountId.Parse(Account);
+        var lines = new List<string>();
+        foreach (var kind in new[] { IamDirectory.SamlProviderKind, IamDirectory.OidcProviderKind })
+        {
+            foreach (var p in await Directory.ListProvidersAsync(account, kind))
+            {
+                lines.Add(p.Arn + "|" + p.MetadataXml + "|" + await Directory.GetProviderSettingsAsync(account, p.Arn));
+            }
+        }
+
+        return string.Join("\n", lines);
     }
 
     // The schemes re-sync in the background on IamDirectory.Changed; poll with a deadline instead of a fixed sleep.

@@ -67,6 +67,21 @@ public abstract class AdminComponentTest : PortalComponentTest, IAsyncLifetime
     /// </summary>
     protected void RevokeAdministrator() => (_auth ?? throw new InvalidOperationException("InitializeAsync has not run.")).SetPolicies();
 
+    /// <summary>
+    /// Gives the signed-in administrator a local user with an enabled MFA device, as the code prompts of high-risk changes
+    /// need (SECURITY-CASES 104g). Call before rendering.
+    /// </summary>
+    internal async Task<Portal.Core.Mfa.VirtualMfaDevice> EnrolAdministratorAsync()
+    {
+        var admin = await H.CreateUserAsync("admin");
+        var device = await H.CreateEnabledMfaDeviceAsync(admin.User, "admin-device");
+        (_auth ?? throw new InvalidOperationException("InitializeAsync has not run.")).SetClaims(
+            new System.Security.Claims.Claim(PortalClaimTypes.Subject, Administrator),
+            new System.Security.Claims.Claim(PortalClaimTypes.Method, "local"),
+            new System.Security.Claims.Claim(PortalClaimTypes.UserId, admin.User.Id));
+        return device;
+    }
+
     /// <summary>The snackbar messages the page showed (rendered by <see cref="RenderWithDialogs"/>).</summary>
     protected IRenderedComponent<MudBlazor.MudSnackbarProvider> Snackbars { get; private set; } = default!;
 

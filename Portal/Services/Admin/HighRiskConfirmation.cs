@@ -60,6 +60,9 @@ public sealed class HighRiskConfirmation(PortalPersonResolver people, MfaService
     /// <summary>Shown above the code field of a trust change that lets new people assume the role.</summary>
     public const string TrustMessage = "This change lets new people assume the role. Enter a code from your authenticator to confirm.";
 
+    /// <summary>Shown above the code field of an identity-provider change: a new or changed IdP decides who can sign in.</summary>
+    public const string ProviderMessage = "Identity-provider changes decide who can sign in. Enter a code from your authenticator to confirm.";
+
     /// <summary>Shown to an administrator without an MFA device.</summary>
     public const string NoDeviceMessage = "This change needs confirmation with MFA, and you have no MFA device. Enrol one at /mfa first.";
 

@@ -14,7 +14,9 @@ namespace Portal.Services.Admin;
 /// <summary>
 /// What the identity-providers admin page does: list, register and delete SAML and OIDC providers per account, with
 /// their portal sign-in settings. Every change raises <see cref="IamDirectory.Changed"/>, on which
-/// ProviderSchemeSynchronizer re-syncs the sign-in schemes, so nothing else needs calling.
+/// ProviderSchemeSynchronizer re-syncs the sign-in schemes, so nothing else needs calling. Every change is high risk (a new
+/// or changed IdP decides who can sign in and assume roles trusting it), so each needs a fresh <see cref="HighRiskApproval"/>
+/// of the acting administrator (SECURITY-CASES 104g); without one it is refused, changes nothing and is audited as denied.
 /// </summary>
 public sealed class ProvidersAdminService(
     IamDirectory directory,
@@ -90,11 +92,14 @@ public sealed class ProvidersAdminService(
     /// Registers a SAML provider and stores its sign-in settings. Audited (SECURITY-CASES 104g: new IdP trust) with the
     /// acting administrator <paramref name="actor"/> and the provider's entity ID and certificates, refusals included.
     /// </summary>
-    public async Task<StsOutcome<IdentityProviderInfo>> RegisterSamlAsync(string actor, string accountId, SamlProviderInput input, CancellationToken ct = default)
+    public async Task<StsOutcome<IdentityProviderInfo>> RegisterSamlAsync(
+        string actor, string accountId, SamlProviderInput input, HighRiskApproval? approval, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var account = AccountId.Parse(accountId);
-        var created = await directory.CreateSamlProviderAsync(account, input.Name.Trim(), input.MetadataXml, ct).ConfigureAwait(false);
+        var created = Unconfirmed(approval) is { } refused
+            ? refused
+            : await directory.CreateSamlProviderAsync(account, input.Name.Trim(), input.MetadataXml, ct).ConfigureAwait(false);
         if (created.Succeeded)
         {
             var settings = WithInput(new SamlProviderSettings(), input);
@@ -137,12 +142,13 @@ public sealed class ProvidersAdminService(
     /// Replaces a SAML provider's metadata (IAM UpdateSAMLProvider) and sign-in settings. The name cannot change: it
     /// is part of the ARN that trust policies name. Settings the form does not show are kept.
     /// </summary>
-    public async Task<StsOutcome<bool>> UpdateSamlAsync(string actor, string accountId, string arn, SamlProviderInput input, CancellationToken ct = default)
+    public async Task<StsOutcome<bool>> UpdateSamlAsync(
+        string actor, string accountId, string arn, SamlProviderInput input, HighRiskApproval? approval, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var account = AccountId.Parse(accountId);
         var before = await SummaryAsync(account, arn, ct).ConfigureAwait(false);
-        var updated = await UpdateSamlCoreAsync(account, arn, input, ct).ConfigureAwait(false);
+        var updated = Unconfirmed(approval) is { } refused ? refused : await UpdateSamlCoreAsync(account, arn, input, ct).ConfigureAwait(false);
         var after = updated.Succeeded ? await SummaryAsync(account, arn, ct).ConfigureAwait(false) : "SAML; " + IamChangeSummary.SamlMetadataFacts(input.MetadataXml);
         await AuditAsync(actor, UpdateAuditAction, updated.Error, arn, before, after, ct).ConfigureAwait(false);
         return updated;
@@ -167,11 +173,12 @@ public sealed class ProvidersAdminService(
     /// Fetches the provider's metadata again from its stored URL and stores it, so a rolled-over signing certificate
     /// is trusted without retyping anything. The fetched document must name the same entity ID.
     /// </summary>
-    public async Task<StsOutcome<SamlMetadataPreview>> RefreshSamlMetadataAsync(string actor, string accountId, string arn, CancellationToken ct = default)
+    public async Task<StsOutcome<SamlMetadataPreview>> RefreshSamlMetadataAsync(
+        string actor, string accountId, string arn, HighRiskApproval? approval, CancellationToken ct = default)
     {
         var account = AccountId.Parse(accountId);
         var before = await SummaryAsync(account, arn, ct).ConfigureAwait(false);
-        var refreshed = await RefreshSamlCoreAsync(account, arn, ct).ConfigureAwait(false);
+        var refreshed = Unconfirmed(approval) is { } refused ? refused : await RefreshSamlCoreAsync(account, arn, ct).ConfigureAwait(false);
         var after = refreshed.Succeeded ? await SummaryAsync(account, arn, ct).ConfigureAwait(false) : null;
         await AuditAsync(actor, UpdateAuditAction, refreshed.Error, arn, before, after, ct).ConfigureAwait(false);
         return refreshed;
@@ -212,11 +219,12 @@ public sealed class ProvidersAdminService(
     /// Registers an OIDC provider; its client secret is stored encrypted (<see cref="OidcSignInSettingsCodec"/>). Audited
     /// with the issuer, client ids and thumbprints, and whether a client secret is set (never the secret).
     /// </summary>
-    public async Task<StsOutcome<IdentityProviderInfo>> RegisterOidcAsync(string actor, string accountId, OidcProviderInput input, CancellationToken ct = default)
+    public async Task<StsOutcome<IdentityProviderInfo>> RegisterOidcAsync(
+        string actor, string accountId, OidcProviderInput input, HighRiskApproval? approval, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var account = AccountId.Parse(accountId);
-        var created = await RegisterOidcCoreAsync(account, input, ct).ConfigureAwait(false);
+        var created = Unconfirmed(approval) is { } refused ? refused : await RegisterOidcCoreAsync(account, input, ct).ConfigureAwait(false);
         var after = created.Succeeded ? await SummaryAsync(account, created.Value.Arn, ct).ConfigureAwait(false) : "OIDC " + input.IssuerUrl.Trim();
         await AuditAsync(actor, RegisterAuditAction, created.Error, created.Value?.Arn ?? input.IssuerUrl.Trim(), null, after, ct).ConfigureAwait(false);
         return created;
@@ -243,11 +251,11 @@ public sealed class ProvidersAdminService(
     }
 
     /// <summary>Deletes a provider; its sign-in scheme disappears and roles trusting it can no longer be assumed through it.</summary>
-    public async Task<StsOutcome<bool>> DeleteProviderAsync(string actor, string accountId, string arn, CancellationToken ct = default)
+    public async Task<StsOutcome<bool>> DeleteProviderAsync(string actor, string accountId, string arn, HighRiskApproval? approval, CancellationToken ct = default)
     {
         var account = AccountId.Parse(accountId);
         var before = await SummaryAsync(account, arn, ct).ConfigureAwait(false);
-        var deleted = await directory.DeleteProviderAsync(account, arn, ct).ConfigureAwait(false);
+        var deleted = Unconfirmed(approval) is { } refused ? refused : await directory.DeleteProviderAsync(account, arn, ct).ConfigureAwait(false);
         await AuditAsync(actor, DeleteAuditAction, deleted.Error, arn, before, null, ct).ConfigureAwait(false);
         return deleted;
     }
@@ -368,6 +376,10 @@ public sealed class ProvidersAdminService(
                 : "settings not parseable";
         return IamChangeSummary.Provider(provider) + "; " + settings;
     }
+
+    /// <summary>The refusal of a change without a fresh approval (SECURITY-CASES 104g); null when it may go ahead. Uses the approval up.</summary>
+    private StsError? Unconfirmed(HighRiskApproval? approval) =>
+        HighRiskConfirmation.Accept(approval, time) ? null : new StsError(StsErrorCode.AccessDenied, HighRiskConfirmation.ApprovalRequired);
 
     private Task AuditAsync(string actor, string action, StsError? error, string resource, string? before, string? after, CancellationToken ct) =>
         audit.WriteAsync(
