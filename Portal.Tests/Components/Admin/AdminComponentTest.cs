@@ -39,6 +39,8 @@ public abstract class AdminComponentTest : PortalComponentTest, IAsyncLifetime
         // own revocation list is in memory).
         _revocations = new RevocationList(new EfRevocationStore(H.DbFactory), H.Time, Options.Create(new RevocationListOptions()));
         Services.AddSingleton(new SessionsAdminService(H.DbFactory, _revocations, H.Audit, H.Time));
+        Services.AddSingleton(new UsersAdminService(H.Directory, H.Mfa, H.DbFactory, H.Audit, H.Time, H.Policies,
+            new Portal.Tests.Components.SelfService.StaticOptionsMonitor<PortalAdministratorOptions>(new PortalAdministratorOptions())));
         _metadataFetcher = new SamlMetadataFetcher(Options.Create(new SamlMetadataFetchOptions()));
         Services.AddHttpClient();
         Services.AddSingleton(sp => new ProvidersAdminService(
