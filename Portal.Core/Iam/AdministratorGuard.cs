@@ -122,11 +122,7 @@ public sealed class AdministratorGuard
     /// </summary>
     private bool Allows(UserInfo user, IReadOnlyList<NamedPolicy> policies)
     {
-        var caller = Caller.ForUser(user, accessKeyId: null);
-        var now = _time.GetUtcNow();
-        var ctx = new RequestContext(AdministerAction, "*") { Principal = StsEngine.PrincipalOf(caller) };
-        ConditionKeys.AddPrincipalKeys(ctx, caller, now);
-        ConditionKeys.AddRequestKeys(ctx, new RequestInfo(), now);
+        var ctx = StsEngine.BuildContext(Caller.ForUser(user, accessKeyId: null), new RequestInfo(), AdministerAction, "*", _time.GetUtcNow());
         return PolicyEvaluator.Authorize(new AuthorizationRequest(ctx) { IdentityPolicies = policies }).Allowed;
     }
 }

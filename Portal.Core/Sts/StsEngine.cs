@@ -213,7 +213,7 @@ public sealed partial class StsEngine
     }
 
     /// <summary>Builds the evaluation context for a caller: principal and global condition keys (STS-SPEC §4.8, §7.9).</summary>
-    private static RequestContext BuildContext(Caller caller, RequestInfo info, string action, string resource, DateTimeOffset now)
+    internal static RequestContext BuildContext(Caller caller, RequestInfo info, string action, string resource, DateTimeOffset now)
     {
         var ctx = new RequestContext(action, resource) { Principal = PrincipalOf(caller) };
         ConditionKeys.AddPrincipalKeys(ctx, caller, now);

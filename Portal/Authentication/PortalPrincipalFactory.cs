@@ -23,7 +23,7 @@ public sealed class PortalAdministratorOptions
 public sealed class PortalPrincipalFactory
 {
     /// <summary>The IAM action that makes a local user a portal administrator.</summary>
-    public const string AdministerAction = "portal:Administer";
+    public const string AdministerAction = Portal.Core.Iam.AdministratorGuard.AdministerAction;
 
     private readonly StsEngine _engine;
     private readonly IOptionsMonitor<PortalAdministratorOptions> _options;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Portal.Core.Audit;
 using Portal.Core.Mfa;
 using Portal.Core.Policies;
+using Portal.Core.Sts;
 using Portal.Services.SelfService;
 
 namespace Portal.Services.Admin;
@@ -128,6 +129,10 @@ public sealed class HighRiskConfirmation(PortalPersonResolver people, MfaService
             ct).ConfigureAwait(false);
         return new HighRiskVerification(null, MfaSelfService.DescribeRefusal(verification));
     }
+
+    /// <summary>The refusal of a high-risk change without a usable approval; null when it may go ahead (the approval is used up).</summary>
+    internal static StsError? Refusal(HighRiskApproval? approval, TimeProvider time) =>
+        Accept(approval, time) ? null : new StsError(StsErrorCode.AccessDenied, ApprovalRequired);
 
     /// <summary>True when <paramref name="approval"/> is present, fresh and not used before; it is used up by this call.</summary>
     internal static bool Accept(HighRiskApproval? approval, TimeProvider time) => approval is not null && approval.TryConsume(time.GetUtcNow());

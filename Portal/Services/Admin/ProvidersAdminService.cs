@@ -378,24 +378,10 @@ public sealed class ProvidersAdminService(
     }
 
     /// <summary>The refusal of a change without a fresh approval (SECURITY-CASES 104g); null when it may go ahead. Uses the approval up.</summary>
-    private StsError? Unconfirmed(HighRiskApproval? approval) =>
-        HighRiskConfirmation.Accept(approval, time) ? null : new StsError(StsErrorCode.AccessDenied, HighRiskConfirmation.ApprovalRequired);
+    private StsError? Unconfirmed(HighRiskApproval? approval) => HighRiskConfirmation.Refusal(approval, time);
 
     private Task AuditAsync(string actor, string action, StsError? error, string resource, string? before, string? after, CancellationToken ct) =>
-        audit.WriteAsync(
-            new AuditRecord
-            {
-                Timestamp = time.GetUtcNow(),
-                Action = action,
-                Decision = error is null ? AuditDecision.Allow : AuditDecision.Deny,
-                Principal = actor,
-                Resource = resource,
-                ErrorCode = error?.WireCode,
-                Message = error?.Message,
-                Before = before,
-                After = after,
-            },
-            ct);
+        audit.WriteAsync(AuditActor.ChangeRecord(time, actor, action, resource, error, before, after), ct);
 
     /// <summary>The settings the SAML form edits, taken from <paramref name="input"/>; the others are kept.</summary>
     private static SamlProviderSettings WithInput(SamlProviderSettings settings, SamlProviderInput input) => settings with

@@ -113,7 +113,7 @@ public sealed class RolesAdminService(IamDirectory directory, StsEngine engine, 
         var account = AccountId.Parse(accountId);
         var before = await directory.FindRoleAsync(account, name, ct).ConfigureAwait(false);
         var updated = await UpdateRoleSettingsAsync(account, name, input, ct).ConfigureAwait(false);
-        await AuditAsync(actor, UpdateRoleAuditAction, updated.Succeeded, updated.Value?.Arn ?? before?.Arn ?? name, updated.Error, Settings(before), Settings(updated.Value), ct).ConfigureAwait(false);
+        await AuditAsync(actor, UpdateRoleAuditAction, updated.Value?.Arn ?? before?.Arn ?? name, updated.Error, Settings(before), Settings(updated.Value), ct).ConfigureAwait(false);
         return updated;
     }
 
@@ -164,7 +164,7 @@ public sealed class RolesAdminService(IamDirectory directory, StsEngine engine, 
         var account = AccountId.Parse(accountId);
         var role = await directory.FindRoleAsync(account, name, ct).ConfigureAwait(false);
         var deleted = await DeleteRoleAndPoliciesAsync(account, role, name, ct).ConfigureAwait(false);
-        await AuditAsync(actor, DeleteRoleAuditAction, deleted.Succeeded, role?.Arn ?? name, deleted.Error, role?.TrustPolicy, null, ct).ConfigureAwait(false);
+        await AuditAsync(actor, DeleteRoleAuditAction, role?.Arn ?? name, deleted.Error, role?.TrustPolicy, null, ct).ConfigureAwait(false);
         return deleted;
     }
 
@@ -192,7 +192,7 @@ public sealed class RolesAdminService(IamDirectory directory, StsEngine engine, 
     {
         var before = await InlineDocumentAsync(roleId, policyName, ct).ConfigureAwait(false);
         var put = await directory.PutInlinePolicyAsync(roleId, policyName, document, ct).ConfigureAwait(false);
-        await AuditAsync(actor, "admin:PutRolePolicy", put.Succeeded, roleId + "/" + policyName, put.Error, before, document, ct).ConfigureAwait(false);
+        await AuditAsync(actor, "admin:PutRolePolicy", roleId + "/" + policyName, put.Error, before, document, ct).ConfigureAwait(false);
         return put;
     }
 
@@ -201,7 +201,7 @@ public sealed class RolesAdminService(IamDirectory directory, StsEngine engine, 
     {
         var before = await InlineDocumentAsync(roleId, policyName, ct).ConfigureAwait(false);
         var deleted = await directory.DeleteInlinePolicyAsync(roleId, policyName, ct).ConfigureAwait(false);
-        await AuditAsync(actor, "admin:DeleteRolePolicy", deleted.Succeeded, roleId + "/" + policyName, deleted.Error, before, null, ct).ConfigureAwait(false);
+        await AuditAsync(actor, "admin:DeleteRolePolicy", roleId + "/" + policyName, deleted.Error, before, null, ct).ConfigureAwait(false);
         return deleted;
     }
 
@@ -209,7 +209,7 @@ public sealed class RolesAdminService(IamDirectory directory, StsEngine engine, 
     public async Task<StsOutcome<bool>> AttachPolicyAsync(string actor, string roleId, string policyArn, CancellationToken ct = default)
     {
         var attached = await directory.AttachPolicyAsync(roleId, policyArn.Trim(), ct).ConfigureAwait(false);
-        await AuditAsync(actor, "admin:AttachRolePolicy", attached.Succeeded, roleId, attached.Error, null, policyArn.Trim(), ct).ConfigureAwait(false);
+        await AuditAsync(actor, "admin:AttachRolePolicy", roleId, attached.Error, null, policyArn.Trim(), ct).ConfigureAwait(false);
         return attached;
     }
 
@@ -217,7 +217,7 @@ public sealed class RolesAdminService(IamDirectory directory, StsEngine engine, 
     public async Task<StsOutcome<bool>> DetachPolicyAsync(string actor, string roleId, string policyArn, CancellationToken ct = default)
     {
         var detached = await directory.DetachPolicyAsync(roleId, policyArn, ct).ConfigureAwait(false);
-        await AuditAsync(actor, "admin:DetachRolePolicy", detached.Succeeded, roleId, detached.Error, policyArn, null, ct).ConfigureAwait(false);
+        await AuditAsync(actor, "admin:DetachRolePolicy", roleId, detached.Error, policyArn, null, ct).ConfigureAwait(false);
         return detached;
     }
 
@@ -226,7 +226,7 @@ public sealed class RolesAdminService(IamDirectory directory, StsEngine engine, 
     {
         ArgumentNullException.ThrowIfNull(input);
         var created = await directory.CreateManagedPolicyAsync(AccountId.Parse(accountId), input.Name, input.Document, null, Blank(input.Description), ct).ConfigureAwait(false);
-        await AuditAsync(actor, "admin:CreatePolicy", created.Succeeded, created.Value?.Arn ?? input.Name, created.Error, null, input.Document, ct).ConfigureAwait(false);
+        await AuditAsync(actor, "admin:CreatePolicy", created.Value?.Arn ?? input.Name, created.Error, null, input.Document, ct).ConfigureAwait(false);
         return created;
     }
 
@@ -393,23 +393,10 @@ public sealed class RolesAdminService(IamDirectory directory, StsEngine engine, 
         s is null ? null : string.Create(CultureInfo.InvariantCulture, $"{s.PolicySource}, statement #{s.StatementIndex + 1}{(s.Sid is null ? string.Empty : " (Sid " + s.Sid + ")")}");
 
     private Task AuditTrustAsync(string actor, string action, StsOutcome<RoleInfo> outcome, string resource, string? before, string after, CancellationToken ct) =>
-        AuditAsync(actor, action, outcome.Succeeded, resource, outcome.Error, before, after, ct);
+        AuditAsync(actor, action, resource, outcome.Error, before, after, ct);
 
-    private Task AuditAsync(string actor, string action, bool succeeded, string resource, StsError? error, string? before, string? after, CancellationToken ct) =>
-        audit.WriteAsync(
-            new AuditRecord
-            {
-                Timestamp = time.GetUtcNow(),
-                Action = action,
-                Decision = succeeded ? AuditDecision.Allow : AuditDecision.Deny,
-                Principal = actor,
-                Resource = resource,
-                ErrorCode = error?.WireCode,
-                Message = error?.Message,
-                Before = before,
-                After = after,
-            },
-            ct);
+    private Task AuditAsync(string actor, string action, string resource, StsError? error, string? before, string? after, CancellationToken ct) =>
+        audit.WriteAsync(AuditActor.ChangeRecord(time, actor, action, resource, error, before, after), ct);
 
     private async Task<string?> InlineDocumentAsync(string ownerId, string policyName, CancellationToken ct) =>
         (await directory.ListInlinePoliciesAsync(ownerId, ct).ConfigureAwait(false)).FirstOrDefault(p => string.Equals(p.Name, policyName, StringComparison.Ordinal))?.Document;
@@ -419,9 +406,7 @@ public sealed class RolesAdminService(IamDirectory directory, StsEngine engine, 
 
     /// <summary>The refusal of a high-risk trust change without a fresh approval; null when it may go ahead.</summary>
     private StsError? Unconfirmed(string? before, string after, HighRiskApproval? approval) =>
-        HighRiskConfirmation.IsHighRiskTrustChange(before, after) && !HighRiskConfirmation.Accept(approval, time)
-            ? new StsError(StsErrorCode.AccessDenied, HighRiskConfirmation.ApprovalRequired)
-            : null;
+        HighRiskConfirmation.IsHighRiskTrustChange(before, after) ? HighRiskConfirmation.Refusal(approval, time) : null;
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
